@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './meta-types.js';
+export * from './errors.js';
