@@ -41,6 +41,12 @@ export interface LineAccounting {
   markers: number;
   skipped: number;
   skipped_by_reason: Record<string, SkipReason>;
+  /**
+   * What stack_lines is made of (added by ingest; optional for older readers):
+   * `<stack trace>`/`kernel_stack` entry lines, frame lines (` => `, `=> `, perf tab lines)
+   * and the blank lines that end perf callchains.
+   */
+  stack_breakdown?: { entry_lines: number; frame_lines: number; callchain_end_lines: number };
 }
 
 export interface LostEventsMarker {

@@ -1,1 +1,10 @@
-export {};
+export { openRunDb, type RunDb, type OpenRunDbOptions, type LoadTiming } from './db/run-db.js';
+export { type JsonRow, type JsonValue, type JsonTable } from './db/json-safe.js';
+export { formatResult, formatTable, formatCsv, formatJson, escapeControl, type OutputFormat } from './format/formats.js';
+export { runQuery, listTables, describeTables, formatTableList, queryTable, withRunDb, type QueryOptions, type TableInfo } from './query/query.js';
+export { writeReport, REPORT_TOOL, type WrittenReport } from './report/write-report.js';
+export { renderReportHtml, scriptSafeJson } from './report/html.js';
+export { collectReportData, readReportSql, REPORT_QUERIES, type ReportData, type ReportQuery } from './report/report-data.js';
+export { verdictOf, fails, type Verdict, type FailOn, type SeverityCounts } from './report/verdict.js';
+export { checkTrace, defaultRunDir, CHECK_SCHEMA_VERSION, type CheckOptions, type CheckResult, type CheckAnomaly } from './check/check.js';
+export { formatCheckSummary } from './check/summary.js';

@@ -1,1 +1,3 @@
 export * from './paths.js';
+export * from './manifest.js';
+export * from './run.js';

@@ -1,0 +1,109 @@
+/**
+ * Arrow Data from typed arrays (never row objects): validity bitmaps, 64-bit columns from
+ * (lo, hi) pairs, utf8 from bytes, and dictionaries that grow across batches by DELTA
+ * (the IPC file format forbids replacing a dictionary).
+ */
+import { makeData, Utf8, Vector, type Data, type DataType, type Dictionary, type Int32 } from 'apache-arrow';
+
+export function validity(ok: Uint8Array, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (ok[i] === 1) bitmap[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+  }
+  return { bitmap: nulls === 0 ? undefined : bitmap, nullCount: nulls };
+}
+
+export function primitive<T extends DataType>(type: T, values: ArrayLike<number> & ArrayBufferView, n: number, ok?: Uint8Array): Data<T> {
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
+  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values } as never) as Data<T>;
+}
+
+/** A 64-bit column from `n` (lo, hi) pairs; null rows are zeroed for determinism. */
+export function int64<T extends DataType>(type: T, pairs: Int32Array | Uint32Array, n: number, ok?: Uint8Array, signed = false): Data<T> {
+  const copy = new Uint32Array(2 * n);
+  copy.set(pairs.subarray(0, 2 * n));
+  if (ok !== undefined) for (let i = 0; i < n; i++) if (ok[i] !== 1) { copy[2 * i] = 0; copy[2 * i + 1] = 0; }
+  const values = signed ? new BigInt64Array(copy.buffer) : new BigUint64Array(copy.buffer);
+  return primitive(type, values as unknown as Uint32Array, n, ok);
+}
+
+/** Utf8 Data from per-row (start, len) into a byte heap; len -1 = null. */
+export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Array, n: number): Data<Utf8> {
+  let total = 0;
+  for (let i = 0; i < n; i++) if ((lens[i] as number) > 0) total += lens[i] as number;
+  const offsets = new Int32Array(n + 1);
+  const data = new Uint8Array(total);
+  const ok = new Uint8Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const len = lens[i] as number;
+    if (len >= 0) {
+      ok[i] = 1;
+      const s = starts[i] as number;
+      data.set(heap.subarray(s, s + len), at);
+      at += len;
+    }
+    offsets[i + 1] = at;
+  }
+  const v = validity(ok, n);
+  return makeData({ type: new Utf8(), length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, valueOffsets: offsets, data });
+}
+
+const decoder = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 bytes of a string held in latin1 form (1 char = 1 input byte): the input's own
+ * bytes when they are valid UTF-8, else decoded with U+FFFD replacements.
+ */
+export function latin1ToUtf8(s: string): Uint8Array {
+  const raw = Buffer.from(s, 'latin1');
+  for (let i = 0; i < raw.length; i++) if ((raw[i] as number) >= 0x80) return encoder.encode(decoder.decode(raw));
+  return raw;
+}
+
+export function utf8FromStrings(values: readonly string[]): Data<Utf8> {
+  const parts = values.map(latin1ToUtf8);
+  const offsets = new Int32Array(values.length + 1);
+  let total = 0;
+  parts.forEach((p, i) => { total += p.length; offsets[i + 1] = total; });
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) { data.set(p, at); at += p.length; }
+  return makeData({ type: new Utf8(), length: values.length, nullCount: 0, valueOffsets: offsets, data });
+}
+
+/**
+ * One dictionary column across batches: each batch gets a Vector whose chunks are the
+ * previous batches' chunks (same objects) plus one chunk of new values, so the IPC writer
+ * emits exactly one delta per batch that introduced values.
+ */
+export class GrowingDictionary {
+  private readonly chunks: Data<Utf8>[] = [];
+  private written = 0;
+
+  constructor(private readonly values: readonly string[]) {}
+
+  /** The dictionary vector covering ids [0, upTo). */
+  vectorUpTo(upTo: number): Vector<Utf8> {
+    if (upTo > this.written || this.chunks.length === 0) {
+      this.chunks.push(utf8FromStrings(this.values.slice(this.written, Math.max(upTo, this.written))));
+      this.written = Math.max(upTo, this.written);
+    }
+    return new Vector([...this.chunks]);
+  }
+}
+
+export function dictionaryColumn(type: Dictionary<Utf8, Int32>, ids: Int32Array, n: number, dict: GrowingDictionary): Data<Dictionary<Utf8, Int32>> {
+  const idx = new Int32Array(n);
+  const ok = new Uint8Array(n);
+  let max = -1;
+  for (let i = 0; i < n; i++) {
+    const v = ids[i] as number;
+    if (v >= 0) { idx[i] = v; ok[i] = 1; if (v > max) max = v; }
+  }
+  const v = validity(ok, n);
+  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: idx, dictionary: dict.vectorUpTo(max + 1) });
+}

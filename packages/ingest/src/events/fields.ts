@@ -1,0 +1,206 @@
+/**
+ * Table-driven field parser (Perfetto-style split: the front-end tokenizer gives the
+ * argument text, this table says what each field of each event means).
+ *
+ * Per event: the ordered field names as printed by the kernel's TP_printk, and the typed
+ * column each one fills. A value runs from `name=` to the next known ` name2=`, because
+ * values can contain spaces (real `mm_lru_insertion: ... flags=Ma b  `). Events whose
+ * every field lands in a column (or is known redundant, like kmem's `page=`) get no `args`;
+ * all others keep their raw argument text, so nothing is ever lost.
+ */
+import type { RowStore } from '../parse/row-store.js';
+import { isAllOnes, parseInt32, parsePointer, parseU64, type U64 } from './numbers.js';
+
+/**
+ * Where a field goes. `page` is never a key (ftrace hashes it, perf/trace-cmd print the pfn
+ * there): it only tells a failed allocation (`(null)`/0). `keep` fields stay in `args`.
+ */
+type Target =
+  | 'pfn' | 'pfn_end' | 'range' | 'order' | 'count' | 'mapcount' | 'val' | 'ret' | 'mt' | 'flags' | 'gfp'
+  | 'mapping' | 'ofs' | 'page' | 'keep';
+
+interface FieldSpec { name: string; target: Target }
+interface EventSpec { fields: FieldSpec[]; keys: string[] }
+
+const PAGE_REF = 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt val:val';
+const PAGE_REF_RET = `${PAGE_REF} ret:ret`;
+const KMEM_FREE = 'page:page pfn:pfn order:order cold:keep';
+
+/** Event name -> `field:target` list in print order (DOMAIN.md §1). */
+const TABLE: Record<string, string> = {
+  page_ref_set: PAGE_REF,
+  page_ref_mod: PAGE_REF,
+  page_ref_unfreeze: PAGE_REF,
+  page_ref_mod_and_test: PAGE_REF_RET,
+  page_ref_mod_and_return: PAGE_REF_RET,
+  page_ref_mod_unless: PAGE_REF_RET,
+  page_ref_freeze: PAGE_REF_RET,
+  // Android page_pinner (not upstream): page_ref-like.
+  page_pin_owner_put: 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt',
+  report_page_pinners: 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt reason:keep err:keep',
+  mm_page_alloc: 'page:page pfn:pfn order:order migratetype:mt gfp_flags:gfp',
+  mm_page_free: KMEM_FREE,
+  mm_page_free_batched: KMEM_FREE,
+  mm_page_free_direct: KMEM_FREE, // name before v3.3
+  mm_pagevec_free: KMEM_FREE, // name before v3.3
+  mm_page_alloc_zone_locked: 'page:page pfn:pfn order:order migratetype:mt percpu_refill:keep',
+  mm_page_pcpu_drain: 'page:page pfn:pfn order:order migratetype:mt',
+  mm_page_alloc_extfrag: 'page:page pfn:pfn alloc_order:keep fallback_order:keep pageblock_order:keep alloc_migratetype:keep fallback_migratetype:keep fragmenting:keep change_ownership:keep',
+  mm_compaction_isolate_migratepages: 'range:range nr_scanned:keep nr_taken:keep',
+  mm_compaction_isolate_freepages: 'range:range nr_scanned:keep nr_taken:keep',
+  mm_compaction_fast_isolate_freepages: 'range:range nr_scanned:keep nr_taken:keep',
+  mm_filemap_add_to_page_cache: 'page:page pfn:pfn ofs:ofs order:order',
+  mm_filemap_delete_from_page_cache: 'page:page pfn:pfn ofs:ofs order:order',
+  mm_shmem_add_to_page_cache: 'page:page pfn:pfn ofs:ofs order:order',
+  mm_lru_insertion: 'folio:keep page:page pfn:pfn lru:keep flags:keep',
+  mm_lru_activate: 'folio:keep page:page pfn:pfn',
+  mm_vmscan_writepage: 'page:page pfn:pfn flags:keep',
+  test_pages_isolated: 'start_pfn:pfn end_pfn:pfn_end fin_pfn:keep ret:keep',
+  cma_alloc: 'name:keep pfn:pfn page:page count:keep align:keep',
+  cma_alloc_start: 'name:keep count:keep align:keep',
+  cma_alloc_finish: 'name:keep pfn:pfn page:page count:keep align:keep errorno:keep',
+  cma_alloc_busy_retry: 'name:keep pfn:pfn page:page count:keep align:keep',
+  cma_release: 'name:keep pfn:pfn page:page count:keep',
+  mm_khugepaged_scan_pmd: 'mm:keep scan_pfn:pfn writable:keep referenced:keep none_or_zero:keep status:keep unmapped:keep',
+  mm_collapse_huge_page_isolate: 'scan_pfn:pfn none_or_zero:keep referenced:keep writable:keep status:keep',
+  page_pool_state_release: 'pool:keep page:page pfn:pfn release:keep',
+  page_pool_state_hold: 'pool:keep page:page pfn:pfn hold:keep',
+  set_migration_pte: 'addr:keep pte:keep order:order',
+  remove_migration_pte: 'addr:keep pte:keep order:order',
+};
+
+function compile(spec: string): EventSpec {
+  const fields = spec.split(' ').map((f) => {
+    const [name, target] = f.split(':') as [string, Target];
+    return { name, target };
+  });
+  return { fields, keys: fields.map((f) => `${f.name}=`) };
+}
+
+const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
+
+export function hasTypedFields(event: string): boolean {
+  return SPECS.has(event);
+}
+
+/** Names of the typed columns an event can fill (for docs and the cross-format test). */
+export function typedColumnsOf(event: string): string[] {
+  const spec = SPECS.get(event);
+  if (spec === undefined) return [];
+  const cols = new Set<string>();
+  for (const f of spec.fields) {
+    if (f.target === 'keep' || f.target === 'page') continue;
+    if (f.target === 'range') { cols.add('pfn'); cols.add('pfn_end'); } else cols.add(f.target);
+  }
+  return [...cols];
+}
+
+export interface Interner { intern(s: string): number }
+
+const u64: U64 = { lo: 0, hi: 0 };
+const starts: number[] = [];
+const RANGE = /^\((\S+) ~ (\S+)\)$/;
+
+/**
+ * Fill the typed columns of row `r` from `line.slice(argsStart)`. Returns true when the
+ * typed columns hold everything the text said (then `args` may stay null).
+ */
+export function parseFields(event: string, line: string, argsStart: number, store: RowStore, r: number,
+  dicts: { flags: Interner; gfp: Interner }): boolean {
+  const spec = SPECS.get(event);
+  if (spec === undefined) return false;
+  const { fields, keys } = spec;
+  // Pass 1: where each known field starts (-1 = absent in this kernel's format).
+  let cursor = argsStart;
+  let complete = true;
+  for (let i = 0; i < keys.length; i++) {
+    const at = findKey(line, keys[i] as string, cursor);
+    starts[i] = at;
+    if (at >= 0) cursor = at + (keys[i] as string).length;
+  }
+  let firstFound = -1;
+  for (let i = 0; i < keys.length; i++) if ((starts[i] as number) >= 0) { firstFound = starts[i] as number; break; }
+  if (firstFound !== argsStart) complete = false; // text before the first field (e.g. filemap `dev 0:1 ino 400`)
+  let failedAlloc = false;
+  // Pass 2: each value runs to the next found field.
+  for (let i = 0; i < fields.length; i++) {
+    const at = starts[i] as number;
+    if (at < 0) continue;
+    const f = fields[i] as FieldSpec;
+    let end = line.length;
+    for (let j = i + 1; j < fields.length; j++) if ((starts[j] as number) >= 0) { end = starts[j] as number; break; }
+    const value = trimValue(line, at + (keys[i] as string).length, end);
+    if (f.target === 'keep') { complete = false; continue; }
+    if (!setField(f.target, value, store, r, dicts)) complete = false;
+    if (f.target === 'page' && isNullPointer(value)) failedAlloc = true;
+  }
+  // A failed allocation has no page: pfn -1 / page NULL is never a key.
+  if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) store.pfnOk[r] = 0;
+  return complete;
+}
+
+function findKey(line: string, key: string, from: number): number {
+  let at = line.indexOf(key, from);
+  while (at > from) {
+    const c = line.charCodeAt(at - 1);
+    if (c === 32 || c === 44 /* , */ || c === 9) return at;
+    at = line.indexOf(key, at + 1);
+  }
+  return at;
+}
+
+function trimValue(line: string, from: number, to: number): string {
+  let end = to;
+  while (end > from && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 44 || line.charCodeAt(end - 1) === 9)) end--;
+  return line.slice(from, end);
+}
+
+function isNullPointer(v: string): boolean {
+  return v === '(null)' || v === '(nil)' || /^(?:0x)?0+$/.test(v);
+}
+
+function setField(target: Target, v: string, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
+  switch (target) {
+    case 'pfn':
+      if (!parseU64(v, u64)) return false;
+      if (!isAllOnes(u64)) s.setU64('pfn', r, u64.lo, u64.hi);
+      return true;
+    case 'pfn_end':
+      if (!parseU64(v, u64)) return false;
+      s.setU64('pfnEnd', r, u64.lo, u64.hi);
+      return true;
+    case 'ofs':
+      if (!parseU64(v, u64)) return false;
+      s.setU64('ofs', r, u64.lo, u64.hi);
+      return true;
+    case 'range': {
+      const m = RANGE.exec(v);
+      if (m === null || !parseU64(m[1] as string, u64)) return false;
+      s.setU64('pfn', r, u64.lo, u64.hi);
+      if (!parseU64(m[2] as string, u64)) return false;
+      s.setU64('pfnEnd', r, u64.lo, u64.hi);
+      return true;
+    }
+    case 'mapping':
+      if (!parsePointer(v, u64)) return false;
+      s.setU64('mapping', r, u64.lo, u64.hi);
+      return true;
+    case 'order': return setSmall(s.order, s.orderOk, r, parseInt32(v, -128, 127));
+    case 'mt': return setSmall(s.mt, s.mtOk, r, parseInt32(v, -128, 127));
+    case 'count': return setSmall(s.count, s.countOk, r, parseInt32(v));
+    case 'mapcount': return setSmall(s.mapcount, s.mapcountOk, r, parseInt32(v));
+    case 'val': return setSmall(s.val, s.valOk, r, parseInt32(v));
+    case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32(v));
+    case 'flags': s.flags[r] = dicts.flags.intern(v); return true;
+    case 'gfp': s.gfp[r] = dicts.gfp.intern(v); return true;
+    case 'page': return true;
+    case 'keep': return false;
+  }
+}
+
+function setSmall(col: Int32Array | Int8Array, ok: Uint8Array, r: number, n: number): boolean {
+  if (Number.isNaN(n)) return false;
+  col[r] = n;
+  ok[r] = 1;
+  return true;
+}

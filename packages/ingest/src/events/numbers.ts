@@ -1,0 +1,63 @@
+/**
+ * Number fields as the kernel prints them: `0x` prefix = hex, otherwise decimal (kmem
+ * printed decimal pfns before ~5.14), and `%p` pointers as bare hex. 64-bit values are
+ * produced as exact (lo, hi) 32-bit halves without going through a float above 2^53.
+ */
+
+export interface U64 { lo: number; hi: number }
+
+const TWO32 = 4294967296;
+
+function hexDigits(s: string, from: number): boolean {
+  if (from >= s.length || s.length - from > 16) return false;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function setHex(s: string, from: number, out: U64): boolean {
+  if (!hexDigits(s, from)) return false;
+  const split = Math.max(from, s.length - 8);
+  out.lo = split === s.length ? 0 : parseInt(s.slice(split), 16);
+  out.hi = split === from ? 0 : parseInt(s.slice(from, split), 16);
+  return true;
+}
+
+/** `0x...` hex or decimal unsigned 64-bit. */
+export function parseU64(s: string, out: U64): boolean {
+  if (s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 0x20) === 120) return setHex(s, 2, out);
+  if (!/^\d{1,20}$/.test(s)) return false;
+  if (s.length <= 15) {
+    const n = Number(s);
+    out.hi = Math.floor(n / TWO32);
+    out.lo = n - out.hi * TWO32;
+    return true;
+  }
+  const v = BigInt(s);
+  if (v > 0xffffffffffffffffn) return false;
+  out.hi = Number(v >> 32n);
+  out.lo = Number(v & 0xffffffffn);
+  return true;
+}
+
+/** A `%p` value: bare or 0x-prefixed hex; NULL spellings give 0. */
+export function parsePointer(s: string, out: U64): boolean {
+  if (s === '(null)' || s === '(nil)') { out.lo = 0; out.hi = 0; return true; }
+  if (s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 0x20) === 120) return setHex(s, 2, out);
+  return setHex(s, 0, out);
+}
+
+/** Signed integer in [min, max], decimal or `0x` hex; NaN when it is not one. */
+export function parseInt32(s: string, min = -2147483648, max = 2147483647): number {
+  let n: number;
+  if (/^-?\d{1,11}$/.test(s)) n = Number(s);
+  else if (/^0x[0-9a-fA-F]{1,8}$/.test(s)) n = parseInt(s.slice(2), 16);
+  else return NaN;
+  return n >= min && n <= max ? n : NaN;
+}
+
+export function isAllOnes(v: U64): boolean {
+  return v.lo === 0xffffffff && v.hi === 0xffffffff;
+}

@@ -1,0 +1,221 @@
+/**
+ * The chunk parser: a pure function from (line-aligned text chunk, number of its first line,
+ * detected variant) to column arrays, chunk-local dictionaries and stacks, line accounting,
+ * and what it could not finish alone (frames at its start that continue the previous
+ * chunk's stack, a stack still open at its end, stack headers whose event is in an earlier
+ * chunk). Worker threads run it on consecutive chunks; the main thread merges the results
+ * in order (merge.ts), so 1 and N workers give identical tables.
+ */
+import { isAscii } from 'node:buffer';
+import { hasTypedFields, parseFields } from '../events/fields.js';
+import { lineFrontend } from '../formats/index.js';
+import { newToken, SKIP, type Variant } from '../formats/types.js';
+import { Accounting } from './accounting.js';
+import { Dict } from './dict.js';
+import { RowStore, type RowStoreData } from './row-store.js';
+import { StackTargets, type StackTargetsData } from './stack-targets.js';
+
+export interface StackRef {
+  /** Chunk-local stack id. */
+  stack: number;
+  cpu: number;
+  ctx: string;
+  /** Rows of this chunk before the stack header. */
+  rowsBefore: number;
+  /** Events of this chunk on `cpu` before the stack header. */
+  cpuEventsBefore: number;
+  line: number;
+  entryLines: number;
+  frameLines: number;
+}
+
+export interface OpenStack {
+  frames: string[];
+  /** Chunk-local target row, or -1: the event is in an earlier chunk. */
+  target: number;
+  cpu: number;
+  ctx: string;
+  rowsBefore: number;
+  cpuEventsBefore: number;
+  line: number;
+  entryLines: number;
+  frameLines: number;
+  /** Set when the stack can never attach: its lines are skipped with this reason once complete. */
+  skipReason: string | null;
+}
+
+export interface ChunkResult {
+  startLine: number;
+  rows: RowStoreData;
+  dicts: { comm: string[]; event: string[]; flags: string[]; gfp: string[] };
+  /** Chunk-local unique stacks (frames, innermost first), ids in first-seen order. */
+  stacks: string[][];
+  unresolved: StackRef[];
+  /** Frame lines before anything else: they continue the previous chunk's open stack. */
+  leading: { frames: string[]; firstLine: number; terminatorLine: number };
+  tail: OpenStack | null;
+  targets: StackTargetsData;
+  acct: Accounting;
+}
+
+const utf8 = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+export function parseChunk(bytes: Uint8Array, startLine: number, variant: Variant): ChunkResult {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buf.toString('latin1');
+  const highBytes = !isAscii(buf);
+  const fe = lineFrontend(variant.frontend);
+  const tok = newToken();
+  const store = new RowStore(Math.max(1024, bytes.length >> 6));
+  const dicts = { comm: new Dict(), event: new Dict(), flags: new Dict(), gfp: new Dict() };
+  const acct = new Accounting();
+  const stackIds = new Map<string, number>();
+  const stacks: string[][] = [];
+  const unresolved: StackRef[] = [];
+  const targets = new StackTargets();
+  const leading = { frames: [] as string[], firstLine: startLine, terminatorLine: 0 };
+  const perf = variant.frontend === 'perf-script';
+  let inLeading = true;
+  let open: OpenStack | null = null;
+
+  const closeOpen = (): void => {
+    if (open === null) return;
+    const o = open;
+    open = null;
+    if (o.skipReason !== null) { acct.stackToSkipped(o.skipReason, o.line, o.entryLines, o.frameLines); return; }
+    if (o.frames.length === 0) return;
+    const key = o.frames.join('\n');
+    let id = stackIds.get(key);
+    if (id === undefined) { id = stacks.length; stackIds.set(key, id); stacks.push(o.frames); }
+    if (o.target >= 0) store.stack[o.target] = id;
+    else unresolved.push({ stack: id, cpu: o.cpu, ctx: o.ctx, rowsBefore: o.rowsBefore, cpuEventsBefore: o.cpuEventsBefore, line: o.line, entryLines: o.entryLines, frameLines: o.frameLines });
+  };
+
+  let lineNo = startLine - 1;
+  let pos = 0;
+  const len = text.length;
+  while (pos < len) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = len;
+    let end = nl;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    const line = text.slice(pos, end);
+    lineNo++;
+    acct.linesIn++;
+    fe.tokenize(line, tok, variant, inLeading || open !== null);
+    switch (tok.kind) {
+      case 'frame':
+        if (open !== null) { open.frames.push(tok.frame); open.frameLines++; acct.stackFrames++; }
+        else if (inLeading) leading.frames.push(tok.frame);
+        else acct.skip(SKIP.frameWithoutStack, lineNo);
+        break;
+      case 'callchain_end':
+        if (inLeading) { leading.terminatorLine = lineNo; inLeading = false; break; }
+        acct.callchainEnds++;
+        closeOpen();
+        break;
+      case 'event': {
+        inLeading = false;
+        closeOpen();
+        if (tok.tsCounter !== (variant.clock === 'counter')) { acct.skip(SKIP.clockMismatch, lineNo); break; }
+        const r = addEvent(store, tok, lineNo, line, dicts);
+        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !parseTypedFields(tok.event, line, tok.argsStart, store, r, dicts));
+        acct.events++;
+        if (perf) open = { frames: [], target: r, cpu: tok.cpu, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line: lineNo + 1, entryLines: 0, frameLines: 0, skipReason: null };
+        else targets.eventSeen(tok.cpu, r, tok.irqContext);
+        break;
+      }
+      case 'stack_header': {
+        inLeading = false;
+        acct.stackEntries++;
+        // `<user stack trace>` right after the kernel stack of the same event continues it.
+        if (tok.userStack && open !== null && open.entryLines > 0 && open.cpu === tok.cpu) { open.entryLines++; break; }
+        closeOpen();
+        const rowsBefore = store.length;
+        const cpuEventsBefore = targets.events(tok.cpu);
+        const target = targets.take(tok.cpu, tok.irqContext, rowsBefore);
+        // Frames of a stack that cannot attach are still consumed, then skipped as a whole.
+        const skipReason = target < 0 && !targets.mayBeEarlier(tok.cpu, rowsBefore) ? SKIP.stackWithoutEvent : null;
+        open = { frames: [], target, cpu: tok.cpu, ctx: tok.irqContext, rowsBefore, cpuEventsBefore, line: lineNo, entryLines: 1, frameLines: 0, skipReason };
+        break;
+      }
+      case 'header':
+        inLeading = false;
+        closeOpen();
+        acct.headerLines++;
+        headerFacts(line, acct);
+        break;
+      case 'marker':
+        inLeading = false;
+        closeOpen();
+        acct.markers++;
+        acct.lost.push({ cpu: tok.cpu, line: lineNo, count: tok.markerCount, kind: tok.markerKind });
+        break;
+      case 'unparsed':
+        inLeading = false;
+        closeOpen();
+        acct.skip(tok.reason || SKIP.unparsed, lineNo);
+        break;
+    }
+    pos = nl + 1;
+  }
+  const tail = open as OpenStack | null;
+  return {
+    startLine,
+    rows: store.toData(),
+    dicts: { comm: dicts.comm.values, event: dicts.event.values, flags: dicts.flags.values, gfp: dicts.gfp.values },
+    stacks,
+    unresolved,
+    leading,
+    tail,
+    targets: targets.toData(),
+    acct,
+  };
+}
+
+function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, _line: string,
+  dicts: { comm: Dict; event: Dict }): number {
+  const r = store.addRow();
+  store.line[r] = lineNo;
+  store.ts[2 * r] = tok.tsLo | 0;
+  store.ts[2 * r + 1] = tok.tsHi | 0;
+  store.cpu[r] = tok.cpu;
+  store.pid[r] = tok.pid;
+  if (!Number.isNaN(tok.tgid)) { store.tgid[r] = tok.tgid; store.tgidOk[r] = 1; }
+  store.comm[r] = dicts.comm.intern(tok.comm);
+  store.event[r] = dicts.event.intern(tok.event);
+  return r;
+}
+
+function parseTypedFields(event: string, line: string, argsStart: number, store: RowStore, r: number,
+  dicts: { flags: Dict; gfp: Dict }): boolean {
+  return hasTypedFields(event) && parseFields(event, line, argsStart, store, r, dicts);
+}
+
+/** Raw argument bytes, copied straight from the input (latin1: string index = byte offset). */
+function setArgs(store: RowStore, r: number, buf: Buffer, lineStart: number, argsStart: number, lineEnd: number,
+  highBytes: boolean, keep: boolean): void {
+  if (!keep) return;
+  let slice: Uint8Array = buf.subarray(lineStart + argsStart, lineEnd);
+  if (highBytes && slice.some((b) => b >= 0x80)) slice = encoder.encode(utf8.decode(slice));
+  store.setArgs(r, slice);
+}
+
+const ENTRIES = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)\s+#P:(\d+)/;
+const CPUS = /^cpus=(\d+)/;
+
+function headerFacts(line: string, acct: Accounting): void {
+  const c0 = line.charCodeAt(0);
+  if (c0 === 35) {
+    const m = ENTRIES.exec(line);
+    if (m !== null) {
+      acct.header.entries_in_buffer = Number(m[1]);
+      acct.header.entries_written = Number(m[2]);
+      acct.header.cpus = Number(m[3]);
+    }
+  } else if (c0 === 99) {
+    const m = CPUS.exec(line);
+    if (m !== null) acct.header.cpus = Number(m[1]);
+  }
+}

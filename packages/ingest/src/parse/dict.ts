@@ -1,0 +1,22 @@
+/** A string dictionary with ids in first-appearance order. */
+export class Dict {
+  readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  // Consecutive lines often repeat a value (same task, same event): skip the hash lookup.
+  private last = '';
+  private lastId = -1;
+
+  intern(s: string): number {
+    if (s === this.last) return this.lastId;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(s, id);
+      this.values.push(s);
+    }
+    this.last = s;
+    this.lastId = id;
+    return id;
+  }
+
+}

@@ -1,0 +1,25 @@
+/**
+ * frozen_page_touched [error]: a non-speculative refcount change on a page frozen by
+ * page_ref_freeze (migration, THP split, reclaim). Freezing sets the count to 0 precisely so
+ * that speculative gets fail; a plain get/put while frozen corrupts the count the unfreeze
+ * will overwrite.
+ */
+import { OP } from '../model/ops.js';
+import { hex, type Detector } from './types.js';
+
+export const frozenPageTouched: Detector = {
+  kind: 'frozen_page_touched',
+  reset() {},
+  handleEvent(e, p, ctx) {
+    if (!p.frozen) return;
+    const plain = e.op === OP.REF_MOD || e.op === OP.REF_MOD_TEST || e.op === OP.REF_MOD_RETURN || (e.op === OP.REF_MOD_UNLESS && e.ret === 1);
+    if (!plain) return;
+    ctx.report({
+      kind: 'frozen_page_touched', severity: 'error',
+      expected: `no reference change while frozen (freeze expected ${p.frozenExpected})`,
+      observed: `${e.val > 0 ? '+' : ''}${e.val}, refcount now ${e.hasCount ? e.count : '?'}`,
+      message: `pfn ${hex(p.pfn)} had its refcount changed by ${e.val} while frozen by page_ref_freeze: a reference taken without get_page_unless_zero, or dropped by someone who no longer owned it.`,
+      reorderSensitive: true,
+    }, e, p);
+  },
+};

@@ -1,0 +1,40 @@
+/**
+ * long_term_pin [info]: FOLL_PIN pins still outstanding at the end of the trace, grouped by
+ * the task and stack that pinned (like `perf kmem stat --page --live` groups allocations).
+ * Legitimate for RDMA/io_uring/VFIO buffers that outlive the capture; a pin that should
+ * have been released shows up here first.
+ */
+import { siteOfStack } from './sites.js';
+import { hex, type Detector } from './types.js';
+import type { PageState } from '../model/page.js';
+
+export const longTermPin: Detector = {
+  kind: 'long_term_pin',
+  reset() {},
+  finalize(ctx) {
+    const groups = new Map<string, PageState[]>();
+    for (const p of ctx.model.pages.values()) {
+      if (p.pins <= 0) continue;
+      const h = p.pinHolders[0];
+      const site = h === undefined ? 'unknown site' : `${ctx.commName(h.commIndex)} ${siteOfStack(ctx.frames(h.stackId))}`;
+      const list = groups.get(site) ?? [];
+      list.push(p);
+      groups.set(site, list);
+    }
+    for (const [site, pages] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      pages.sort((a, b) => a.pfn - b.pfn);
+      const first = pages[0] as PageState;
+      const pins = pages.reduce((n, p) => n + p.pins, 0);
+      const since = Math.min(...pages.map((p) => p.pinHolders[0]?.ts ?? ctx.end.ts));
+      const seconds = (ctx.end.ts - since) / 1e9;
+      const h = first.pinHolders[0];
+      ctx.reportAt({
+        kind: 'long_term_pin', severity: 'info',
+        expected: null,
+        observed: `${pins} pin(s) on ${pages.length} page(s), oldest ${seconds.toFixed(3)} s`,
+        message: `${pages.length} page(s) (first pfn ${hex(first.pfn)}) are still pinned at the end of the trace by ${site}, the oldest for ${seconds.toFixed(3)} s.`,
+        reorderSensitive: false,
+      }, { row: ctx.end.row, line: h?.line ?? first.lastLine, ts: h?.ts ?? first.lastTs, pid: h?.pid ?? 0, comm: h === undefined ? '' : ctx.commName(h.commIndex), stackId: h?.stackId ?? -1 }, first);
+    }
+  },
+};

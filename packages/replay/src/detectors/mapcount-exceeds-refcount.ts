@@ -1,0 +1,29 @@
+/**
+ * mapcount_exceeds_refcount [warning; error where the profile requires map-time references
+ * of device pages]: every mapping of a normal page holds a reference, so the mapcount can
+ * never exceed the refcount. Pages mapped without a reference are the DAX-gup mistake. Device
+ * pages of profiles without map-time references (fsdax before 6.15) are exempt: their
+ * mappings legitimately hold no references.
+ */
+import { OP } from '../model/ops.js';
+import { hex, type Detector } from './types.js';
+
+export const mapcountExceedsRefcount: Detector = {
+  kind: 'mapcount_exceeds_refcount',
+  reset() {},
+  handleEvent(e, p, ctx) {
+    if (e.op < OP.REF_SET || e.op > OP.REF_UNFREEZE || e.op === OP.REF_FREEZE) return;
+    if (!e.hasCount || !e.hasMapcount || !e.mapcountMeaningful || p.frozen) return;
+    if (p.device !== null && !ctx.profile.deviceMapRefs) return;
+    const maps = ctx.model.mappings(e.mapcount);
+    if (maps <= e.count) return;
+    const error = p.device !== null && ctx.profile.deviceMapRefs;
+    ctx.report({
+      kind: 'mapcount_exceeds_refcount', severity: error ? 'error' : 'warning',
+      expected: `refcount >= mapcount (${maps})`,
+      observed: `refcount ${e.count}, mapcount ${maps}`,
+      message: `pfn ${hex(p.pfn)} is mapped ${maps} time(s) but holds only ${e.count} reference(s): a mapping without a reference (freed while still mapped when the count reaches 0).`,
+      reorderSensitive: true,
+    }, e, p);
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * orphaned_reference [error]: references left on a page nobody can hold any more. The page's
+ * whole life since allocation is in the trace; it had users (it was mapped, or pinned for
+ * I/O, or handed out by a device driver) and they are gone (mapcount back to 0, pins
+ * released), yet at the end of the trace the refcount is still above the page's idle value
+ * and the page was never freed.
+ *
+ * Legitimate holders are excluded: the page cache and swap cache (a reference per page while
+ * cached: filemap add without delete, a file mapping, the swapcache flag), FOLL_PIN pins
+ * still outstanding (reported as long_term_pin: io_uring/RDMA buffers outlive mappings),
+ * pages still mapped, frozen or isolated at the end, and short-lived holders (LRU and
+ * per-CPU batches, I/O in flight) whose last reference change is too recent to call.
+ */
+import { BUDDY, type PageState } from '../model/page.js';
+import { describeHolders, hex, type Detector, type DetectorContext } from './types.js';
+
+/** A leftover reference younger than this at the end of the trace may still be dropped. */
+export const ORPHAN_QUIET_NS = 50_000_000;
+
+export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
+  if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen || p.pins > 0) return 0;
+  if (p.mapcount !== 0 || p.maxMapcount === 0) return 0; // never mapped, or still mapped
+  if (p.inPageCache > 0 || p.fileBacked || p.swapCache) return 0;
+  if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
+  if (p.device !== null) {
+    if (!p.deviceInUse) return 0;
+    return p.ref - p.deviceIdle;
+  }
+  if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
+  return p.ref;
+}
+
+export const orphanedReference: Detector = {
+  kind: 'orphaned_reference',
+  reset() {},
+  finalize(ctx) {
+    const pages = [...ctx.model.pages.values()].sort((a, b) => a.pfn - b.pfn);
+    for (const p of pages) {
+      const left = orphanLeftover(p, ctx);
+      if (left <= 0) continue;
+      const pinLike = left >= 1024 ? ' (at least one looks like a GUP pin: 1024 units)' : '';
+      ctx.reportAt({
+        kind: 'orphaned_reference', severity: 'error',
+        expected: `refcount ${p.device !== null ? p.deviceIdle : 0} once the last user is gone (or the page freed)`,
+        observed: `refcount ${p.ref}, mapcount 0, never freed`,
+        message: `pfn ${hex(p.pfn)} was mapped and unmapped but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; unmatched: ${describeHolders(p, ctx)}.`,
+        reorderSensitive: false,
+      }, { row: ctx.end.row, line: p.lastLine, ts: p.lastTs, pid: 0, comm: '', stackId: -1 }, p);
+    }
+  },
+};

@@ -1,0 +1,31 @@
+/**
+ * ref_on_free_page [error]: a non-speculative get or put on a page that is in the buddy
+ * allocator (mm_page_free seen, no allocation since). Failing speculative gets
+ * (page_ref_mod_unless ret=0: get_page_unless_zero / folio_try_get on a free page) are the
+ * kernel's normal way to lose a race and are never reported.
+ */
+import { OP } from '../model/ops.js';
+import { BUDDY } from '../model/page.js';
+import { hex, type Detector } from './types.js';
+
+export const refOnFreePage: Detector = {
+  kind: 'ref_on_free_page',
+  reset() {},
+  handleEvent(e, p, ctx) {
+    if (p.buddy !== BUDDY.FREE || p.device !== null || ctx.model.reusedSinceFree(p)) return;
+    const speculativeFail = e.op === OP.REF_MOD_UNLESS && e.ret === 0;
+    const touchesRef = e.op === OP.REF_MOD || e.op === OP.REF_MOD_TEST || e.op === OP.REF_MOD_RETURN || (e.op === OP.REF_MOD_UNLESS && !speculativeFail);
+    if (!touchesRef || !e.hasVal) return;
+    const what = e.val > 0 ? `a get (+${e.val})` : `a put (${e.val})`;
+    ctx.report({
+      kind: 'ref_on_free_page',
+      severity: 'error',
+      expected: 'no reference change on a page in the buddy allocator (refcount 0)',
+      observed: `${what}, refcount now ${e.hasCount ? e.count : '?'}`,
+      message: `${cap(what)} hit pfn ${hex(p.pfn)} after it was freed (mm_page_free at line ${p.lastFreeLine}) and before any new allocation: a use after free of the struct page.`,
+      reorderSensitive: true,
+    }, e, p);
+  },
+};
+
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,0 +1,96 @@
+/**
+ * Typed column views of one events.arrow RecordBatch: the hot loop reads typed arrays,
+ * null bitmaps and dictionary indices directly, never row objects or vector.get(i).
+ */
+import type { Data, RecordBatch, Vector } from 'apache-arrow';
+
+/** A nullable numeric column: value(i) and isValid(i) without allocation. */
+export class NumCol {
+  private constructor(private readonly vals: ArrayLike<number>, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
+
+  static of(batch: RecordBatch, name: string): NumCol | null {
+    const data = dataOf(batch, name);
+    if (data === null) return null;
+    return new NumCol(data.values as ArrayLike<number>, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
+  }
+  value(i: number): number { return this.vals[i] as number; }
+  isValid(i: number): boolean {
+    if (this.bitmap === null) return true;
+    const j = i + this.off;
+    return ((this.bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
+  }
+}
+
+/** A 64-bit integer column read as two 32-bit halves (exact below 2^53, no BigInt per row). */
+export class Int64Col {
+  private constructor(private readonly words: Uint32Array, private readonly signed: boolean, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
+
+  static of(batch: RecordBatch, name: string): Int64Col | null {
+    const data = dataOf(batch, name);
+    if (data === null) return null;
+    const v = data.values as BigInt64Array | BigUint64Array;
+    const words = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+    return new Int64Col(words, v instanceof BigInt64Array, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
+  }
+  value(i: number): number {
+    const lo = this.words[2 * i] as number;
+    const hi = this.words[2 * i + 1] as number;
+    return (this.signed ? hi | 0 : hi) * 4294967296 + lo;
+  }
+  loWord(i: number): number { return this.words[2 * i] as number; }
+  hiWord(i: number): number { return this.words[2 * i + 1] as number; }
+  isValid(i: number): boolean {
+    if (this.bitmap === null) return true;
+    const j = i + this.off;
+    return ((this.bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
+  }
+}
+
+/** A dictionary<utf8> column: index(i) plus the (cumulative) dictionary. */
+export class DictCol {
+  private constructor(private readonly idx: Int32Array, readonly dictionary: Vector | null, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
+
+  static of(batch: RecordBatch, name: string): DictCol | null {
+    const data = dataOf(batch, name);
+    if (data === null) return null;
+    return new DictCol(data.values as Int32Array, (data.dictionary as Vector | undefined) ?? null, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
+  }
+  index(i: number): number { return this.idx[i] as number; }
+  isValid(i: number): boolean {
+    if (this.bitmap === null) return true;
+    const j = i + this.off;
+    return ((this.bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
+  }
+  text(i: number): string | null {
+    if (!this.isValid(i) || this.dictionary === null) return null;
+    const s: unknown = this.dictionary.get(this.index(i));
+    return typeof s === 'string' ? s : null;
+  }
+  /** Dictionary entries as strings (small: event names, comms). */
+  entries(): string[] {
+    const out: string[] = [];
+    if (this.dictionary === null) return out;
+    for (let k = 0; k < this.dictionary.length; k++) out.push(String(this.dictionary.get(k)));
+    return out;
+  }
+}
+
+/** A utf8 column read on demand (args: only for the rare events whose text matters). */
+export class TextCol {
+  private constructor(private readonly vec: Vector) {}
+  static of(batch: RecordBatch, name: string): TextCol | null {
+    const v = batch.getChild(name);
+    return v === null ? null : new TextCol(v);
+  }
+  text(i: number): string | null {
+    const s: unknown = this.vec.get(i);
+    return typeof s === 'string' ? s : null;
+  }
+}
+
+function dataOf(batch: RecordBatch, name: string): Data | null {
+  const v = batch.getChild(name);
+  if (v === null) return null;
+  const d = v.data[0];
+  return d === undefined ? null : (d as Data);
+}

@@ -1,0 +1,89 @@
+/**
+ * What the model knows about one page frame. Allocated lazily on the first event naming
+ * the pfn, so memory is bounded by pages touched, never by events.
+ */
+import type { DeviceKind } from './profiles.js';
+
+export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
+export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
+
+/** A reference taken and not yet matched by a put (for "who holds it" evidence). */
+export interface Holder { line: number; pid: number; commIndex: number; val: number; stackId: number; ts: number }
+
+/** Holders kept per page: enough to name the culprits, bounded so memory stays per-page. */
+export const MAX_HOLDERS = 8;
+
+export class PageState {
+  buddy: Buddy = BUDDY.UNKNOWN;
+  order = 0;
+  /** Model refcount (running sum of deltas, resynchronised to reported counts). */
+  ref = 0;
+  refKnown = false;
+  lastCount = 0;
+  hasLastCount = false;
+  mapcount = 0;
+  maxMapcount = 0;
+  frozen = false;
+  frozenExpected = 0;
+  everFrozen = false;
+  /** Outstanding FOLL_PIN units (GUP_PIN_COUNTING_BIAS each). */
+  pins = 0;
+  /** Outstanding pins, matched LIFO by unpins (nested use is the common pattern). */
+  pinHolders: Holder[] = [];
+  pinMaxNs = -1;
+  /** The previous event was a successful `mod_unless +1` by this pid (first half of a 1+1023 pin). */
+  halfPinPid = -1;
+  inPageCache = 0;
+  fileBacked = false;
+  swapCache = false;
+  device: DeviceKind | null = null;
+  deviceIdle = 0;
+  /** Handed out by a device driver (page_ref_set 1 on an idle device page) and not yet released. */
+  deviceInUse = false;
+  /** Last allocation/capture was seen in the trace (history since then is complete). */
+  allocSeen = false;
+  /** page_ref_set val=1 on a free page that may be followed by its mm_page_alloc (set-then-alloc order). */
+  setAllocPending = false;
+  /** The last event was a free of this kind (dedupe mm_page_free + mm_page_free_batched). */
+  lastFreeOp = 0;
+  lastFreeCpu = -1;
+  lastFreeLine = 0;
+  lastFreeRow = -1;
+  /** Taken from the free lists by compaction (isolate_freepages) since the last free: reusable without mm_page_alloc. */
+  captured = false;
+  /** perf kmem --live pairing: allocations counted as live the way perf counts them. */
+  perfLive = 0;
+  perfLiveKb = 0;
+  perfEntry = false;
+  liveAllocs = 0;
+  liveAllocStack = -1;
+  liveAllocOrder = 0;
+  liveAllocLine = 0;
+  /** Loss epoch of the last fresh evidence; older than the model's epoch = uncertain. */
+  syncEpoch = 0;
+  holders: Holder[] = [];
+  /** Seen in a buddy allocator / page cache event (so not ZONE_DEVICE memory). */
+  buddySeen = false;
+  refSeen = false;
+  // counters for pages.arrow
+  events = 0;
+  gets = 0;
+  puts = 0;
+  pinCount = 0;
+  unpinCount = 0;
+  allocs = 0;
+  frees = 0;
+  maxRef = -1;
+  anomalies = 0;
+  firstTs = 0;
+  lastTs = 0;
+  firstLine = 0;
+  lastLine = 0;
+  lastCpu = -1;
+  /** Most recent event from a CPU other than lastCpu (for the reordering tolerance). */
+  altCpu = -1;
+  altTs = 0;
+  altRow = -1;
+
+  constructor(readonly pfn: number) {}
+}

@@ -1,0 +1,401 @@
+/**
+ * The replay processor: one pass over events.arrow batches. For each event it decodes the
+ * row from typed column views, lets every detector look at the page before the event, then
+ * applies the event to the model. Findings that a reordering of the page's events between
+ * CPUs could explain are held for the reordering window and dropped when another CPU touches
+ * the page within it.
+ */
+import type { RecordBatch } from 'apache-arrow';
+import type { RunMeta } from '@pagetrace/ingest';
+import { DictCol, Int64Col, NumCol } from './io/columns.js';
+import { DETECTORS, type At, type DetectorContext, type Finding } from './detectors/index.js';
+import { liveGroups } from './detectors/live-at-end.js';
+import { DeviceRanges } from './model/device-ranges.js';
+import { EventView } from './model/event.js';
+import { MAPPING, PageModel } from './model/model.js';
+import { OP, isPageRefOp, opOfEventName, type Op } from './model/ops.js';
+import type { PageState } from './model/page.js';
+import { chooseProfile, type ChosenProfile, type TraceEvidence } from './model/profiles.js';
+import { inferDeviceRanges, type InferredRange } from './model/infer-device.js';
+import type { Anomaly, ReplayHooks, ReplayOptions, ReplaySummary, Severity } from './types.js';
+
+export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
+export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
+
+export interface ReplayResult {
+  summary: ReplaySummary;
+  anomalies: Anomaly[];
+  /** Every page touched, sorted by pfn. */
+  pages: PageState[];
+}
+
+export interface Replayer {
+  pushBatch(batch: RecordBatch): void;
+  finish(): ReplayResult;
+}
+
+export interface ReplayerHooks extends ReplayHooks {
+  /** Frames of a stacks.arrow row, for evidence and call sites (replayRun provides it). */
+  frames?: (stackId: number) => readonly string[];
+}
+
+interface Pending { f: Finding; at: At; p: PageState; cpu: number; done: boolean }
+
+class BatchColumns {
+  readonly line: Int64Col; readonly ts: Int64Col; readonly cpu: NumCol; readonly pid: NumCol;
+  readonly comm: DictCol; readonly event: DictCol; readonly pfn: Int64Col | null; readonly order: NumCol | null;
+  readonly count: NumCol | null; readonly mapcount: NumCol | null; readonly val: NumCol | null; readonly ret: NumCol | null;
+  readonly flags: DictCol | null; readonly mapping: Int64Col | null; readonly stack: NumCol | null; readonly pfnEnd: Int64Col | null;
+  constructor(b: RecordBatch) {
+    this.line = req(Int64Col.of(b, 'line'), 'line');
+    this.ts = req(Int64Col.of(b, 'ts_ns'), 'ts_ns');
+    this.cpu = req(NumCol.of(b, 'cpu'), 'cpu');
+    this.pid = req(NumCol.of(b, 'pid'), 'pid');
+    this.comm = req(DictCol.of(b, 'comm'), 'comm');
+    this.event = req(DictCol.of(b, 'event'), 'event');
+    this.pfn = Int64Col.of(b, 'pfn');
+    this.order = NumCol.of(b, 'order');
+    this.count = NumCol.of(b, 'count');
+    this.mapcount = NumCol.of(b, 'mapcount');
+    this.val = NumCol.of(b, 'val');
+    this.ret = NumCol.of(b, 'ret');
+    this.flags = DictCol.of(b, 'flags');
+    this.mapping = Int64Col.of(b, 'mapping');
+    this.stack = NumCol.of(b, 'stack_id');
+    this.pfnEnd = Int64Col.of(b, 'pfn_end');
+  }
+}
+
+function req<T>(v: T | null, name: string): T {
+  if (v === null) throw new Error(`events.arrow has no column "${name}"`);
+  return v;
+}
+
+export class ReplayProcessor implements Replayer {
+  private chosen: ChosenProfile | null = null;
+  private model: PageModel | null = null;
+  private devices: DeviceRanges;
+  private readonly ev = new EventView();
+  private row = 0;
+  private pageRefEvents = 0;
+  private readonly anomalies: Anomaly[] = [];
+  private readonly pending: Pending[] = [];
+  private pendingHead = 0;
+  private readonly pendingByPfn = new Map<number, Pending[]>();
+  private suppressedByReordering = 0;
+  private commNames: string[] = [];
+  private readonly lostLines: number[];
+  private lostNext = 0;
+  private readonly windowNs: number;
+  private readonly windowEvents: number;
+  private readonly useTime: boolean;
+  private readonly started = process.hrtime.bigint();
+  private end = { ts: 0, line: 0, row: 0 };
+  private ctx: DetectorContext | null = null;
+
+  constructor(private readonly meta: RunMeta, private readonly opts: ReplayOptions = {}, private readonly hooks: ReplayerHooks = {}) {
+    this.devices = DeviceRanges.from(meta, opts.devicePfns);
+    this.lostLines = meta.lost_events.map((m) => m.line).sort((a, b) => a - b);
+    this.windowNs = Number(opts.reorderWindowNs ?? DEFAULT_REORDER_WINDOW_NS);
+    this.windowEvents = opts.reorderWindowEvents ?? DEFAULT_REORDER_WINDOW_EVENTS;
+    this.useTime = meta.clock.kind === 'ns';
+  }
+
+  pushBatch(batch: RecordBatch): void {
+    if (batch.numRows === 0) return;
+    const cols = new BatchColumns(batch);
+    const ops = this.opsOf(cols.event);
+    if (this.chosen === null) this.start(cols, ops, batch.numRows);
+    this.refreshComms(cols.comm);
+    const flagBits = flagBitsOf(cols.flags);
+    const model = this.model as PageModel;
+    const ctx = this.ctx as DetectorContext;
+    const e = this.ev;
+    const n = batch.numRows;
+    for (let i = 0; i < n; i++, this.row++) {
+      this.decode(cols, ops, i, e);
+      while (this.lostNext < this.lostLines.length && e.line > (this.lostLines[this.lostNext] as number)) { model.lossEpoch++; this.lostNext++; }
+      this.expirePending(e);
+      if (e.op !== OP.OTHER && isPageRefOp(e.op)) this.pageRefEvents++;
+      if (e.pfn < 0) continue;
+      if (e.pfnEnd >= 0) {
+        // A pfn range (compaction scans, isolation tests) is not an event of one page.
+        if (e.op === OP.ISOLATE_FREE) model.isolateFree(e.pfn, e.pfnEnd);
+        continue;
+      }
+      const p = model.page(e.pfn);
+      const bits = e.flagsIndex >= 0 && flagBits !== null ? (flagBits[e.flagsIndex] as number) : 0;
+      e.mappingKind = mappingKindOf(cols.mapping, i);
+      e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
+      if (this.pendingByPfn.size > 0) this.explainPending(p, e);
+      for (const d of DETECTORS) d.handleEvent?.(e, p, ctx);
+      model.touch(p, e);
+      model.apply(p, e, e.mappingKind, (bits & FLAG_SWAPCACHE) !== 0);
+    }
+    this.end = { ts: e.ts, line: e.line, row: this.row - 1 };
+  }
+
+  finish(): ReplayResult {
+    if (this.chosen === null) this.startEmpty();
+    const ctx = this.ctx as DetectorContext;
+    this.expirePending(null);
+    const inferred = inferDeviceRanges((this.model as PageModel).pages.values());
+    for (const d of DETECTORS) d.finalize?.(ctx);
+    const pages = [...(this.model as PageModel).pages.values()].sort((a, b) => a.pfn - b.pfn);
+    return { summary: this.summary(pages, inferred), anomalies: this.anomalies, pages };
+  }
+
+  // ---- setup -------------------------------------------------------------------------
+
+  private start(cols: BatchColumns, ops: Op[], n: number): void {
+    this.chosen = chooseProfile(this.meta, this.opts, gatherEvidence(cols, ops, Math.min(n, 200_000), this.devices));
+    this.makeModel();
+  }
+
+  private startEmpty(): void {
+    this.chosen = chooseProfile(this.meta, this.opts, null);
+    this.makeModel();
+  }
+
+  private makeModel(): void {
+    const c = this.chosen as ChosenProfile;
+    const hasRef = Object.keys(this.meta.event_counts).some((k) => /(^|:)page_ref_/.test(k));
+    this.model = new PageModel(this.devices, c.profile, c.choice.mapcount_raw, hasRef);
+    const self = this;
+    this.ctx = {
+      model: this.model,
+      profile: c.profile,
+      choice: c.choice,
+      report: (f, e, p) => self.report(f, self.snapshot(e), p, e.cpu),
+      reportAt: (f, at, p) => self.confirm(f, at, p),
+      commName: (k) => self.commNames[k] ?? '',
+      frames: (id) => (id >= 0 && self.hooks.frames !== undefined ? self.hooks.frames(id) : []),
+      get end() { return self.end; },
+    };
+  }
+
+  private opsOf(col: DictCol): Op[] { return col.entries().map(opOfEventName); }
+
+  private refreshComms(col: DictCol): void {
+    const d = col.dictionary;
+    if (d !== null && d.length !== this.commNames.length) this.commNames = col.entries();
+  }
+
+  private decode(c: BatchColumns, ops: Op[], i: number, e: EventView): void {
+    e.row = this.row;
+    e.batchIndex = i;
+    e.line = c.line.value(i);
+    e.ts = c.ts.value(i);
+    e.cpu = c.cpu.value(i);
+    e.pid = c.pid.value(i);
+    e.commIndex = c.comm.index(i);
+    e.eventIndex = c.event.index(i);
+    e.op = ops[e.eventIndex] ?? OP.OTHER;
+    e.pfn = c.pfn !== null && c.pfn.isValid(i) ? c.pfn.value(i) : -1;
+    e.order = c.order !== null && c.order.isValid(i) ? c.order.value(i) : -1;
+    e.hasCount = c.count !== null && c.count.isValid(i);
+    e.count = e.hasCount ? (c.count as NumCol).value(i) : 0;
+    e.hasMapcount = c.mapcount !== null && c.mapcount.isValid(i);
+    e.mapcount = e.hasMapcount ? (c.mapcount as NumCol).value(i) : 0;
+    e.hasVal = c.val !== null && c.val.isValid(i);
+    e.val = e.hasVal ? (c.val as NumCol).value(i) : 0;
+    e.hasRet = c.ret !== null && c.ret.isValid(i);
+    e.ret = e.hasRet ? (c.ret as NumCol).value(i) : 0;
+    e.flagsIndex = c.flags !== null && c.flags.isValid(i) ? c.flags.index(i) : -1;
+    e.stackId = c.stack !== null && c.stack.isValid(i) ? c.stack.value(i) : -1;
+    e.pfnEnd = c.pfnEnd !== null && c.pfnEnd.isValid(i) ? c.pfnEnd.value(i) : -1;
+  }
+
+  // ---- findings ----------------------------------------------------------------------
+
+  private snapshot(e: EventView): At {
+    return { row: e.row, line: e.line, ts: e.ts, pid: e.pid, comm: this.commNames[e.commIndex] ?? '', stackId: e.stackId };
+  }
+
+  private withinWindow(dts: number, drow: number): boolean {
+    return this.useTime ? dts <= this.windowNs : drow <= this.windowEvents;
+  }
+
+  private report(f: Finding, at: At, p: PageState, cpu: number): void {
+    if (!f.reorderSensitive) { this.confirm(f, at, p); return; }
+    // Look back: the most recent event on this page from another CPU.
+    const otherTs = p.lastCpu >= 0 && p.lastCpu !== cpu ? p.lastTs : p.altCpu >= 0 && p.altCpu !== cpu ? p.altTs : null;
+    if (otherTs !== null && this.useTime && at.ts - otherTs <= this.windowNs) { this.suppressedByReordering++; return; }
+    const pend: Pending = { f, at, p, cpu, done: false };
+    this.pending.push(pend);
+    const list = this.pendingByPfn.get(p.pfn);
+    if (list === undefined) this.pendingByPfn.set(p.pfn, [pend]); else list.push(pend);
+  }
+
+  /** Look ahead: another CPU touching the page within the window explains a held finding. */
+  private explainPending(p: PageState, e: EventView): void {
+    const list = this.pendingByPfn.get(p.pfn);
+    if (list === undefined) return;
+    for (const q of list) {
+      if (q.done || q.cpu === e.cpu) continue;
+      if (this.withinWindow(e.ts - q.at.ts, e.row - q.at.row)) { q.done = true; this.suppressedByReordering++; }
+    }
+  }
+
+  private expirePending(e: EventView | null): void {
+    while (this.pendingHead < this.pending.length) {
+      const q = this.pending[this.pendingHead] as Pending;
+      if (e !== null && !q.done && this.withinWindow(e.ts - q.at.ts, e.row - q.at.row) && e.row - q.at.row <= this.windowEvents) break;
+      this.pendingHead++;
+      const list = this.pendingByPfn.get(q.p.pfn);
+      if (list !== undefined) {
+        const k = list.indexOf(q);
+        if (k >= 0) list.splice(k, 1);
+        if (list.length === 0) this.pendingByPfn.delete(q.p.pfn);
+      }
+      if (!q.done) this.confirm(q.f, q.at, q.p);
+    }
+    if (this.pendingHead > 4096 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private confirm(f: Finding, at: At, p: PageState | null): void {
+    let severity: Severity = f.severity;
+    let message = f.message;
+    if (p !== null && severity !== 'info' && this.model !== null && this.model.isUncertain(p)) {
+      // After lost events the page's history is incomplete: never an error.
+      severity = 'info';
+      message = `After lost events (the page's history is incomplete): ${message}`;
+    }
+    const a: Anomaly = {
+      id: this.anomalies.length,
+      kind: f.kind,
+      severity,
+      pfn: p === null ? null : BigInt(p.pfn),
+      ts_ns: BigInt(at.ts),
+      line: BigInt(at.line),
+      event_row: BigInt(at.row),
+      expected: f.expected,
+      observed: f.observed,
+      pid: at.pid,
+      comm: at.comm,
+      stack_id: at.stackId >= 0 ? at.stackId : null,
+      message,
+    };
+    if (p !== null) p.anomalies++;
+    this.anomalies.push(a);
+    this.hooks.onAnomaly?.(a);
+  }
+
+  // ---- summary -----------------------------------------------------------------------
+
+  private summary(pages: PageState[], inferred: InferredRange[]): ReplaySummary {
+    const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+    const byKind: ReplaySummary['totals']['by_kind'] = {};
+    for (const a of this.anomalies) {
+      bySeverity[a.severity]++;
+      const k = (byKind[a.kind] ??= { error: 0, warning: 0, info: 0 });
+      k[a.severity]++;
+    }
+    const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
+    const ctx = this.ctx as DetectorContext;
+    const groups = liveGroups(ctx);
+    const c = this.chosen as ChosenProfile;
+    return {
+      schema_version: 1,
+      tool: 'pagetrace replay',
+      profile: c.choice,
+      device_ranges: [
+        ...this.devices.list.map((r) => ({ start_pfn: hexOf(r.start), end_pfn: hexOf(r.end), kind: r.kind, idle_refcount: c.profile.deviceIdle(r.kind), source: r.source })),
+        ...inferred.map((r) => ({ start_pfn: hexOf(r.start), end_pfn: hexOf(r.end), kind: 'unknown', idle_refcount: c.profile.deviceIdle('unknown'), source: 'inferred (not used for the replay rules)', evidence: r.evidence })),
+      ],
+      reorder_window: { ns: String(this.windowNs), events: this.windowEvents },
+      totals: { anomalies: this.anomalies.length, by_severity: bySeverity, by_kind: byKind, suppressed_by_reordering: this.suppressedByReordering },
+      events: this.row,
+      page_ref_events: this.pageRefEvents,
+      pages_touched: pages.length,
+      lost_event_markers: this.lostLines.length,
+      live_at_end: {
+        allocations: groups.reduce((n, g) => n + g.allocations, 0),
+        pages: groups.reduce((n, g) => n + g.pages.length, 0),
+        kb: groups.reduce((n, g) => n + g.allocations * 4 * 2 ** g.order, 0),
+        perf_kmem: { allocations: pages.reduce((n, p) => n + p.perfLive, 0), kb: pages.reduce((n, p) => n + p.perfLiveKb, 0) },
+        by_site: groups.map((g) => ({ site: g.site, order: g.order, allocations: g.allocations, pages: g.pages.length })),
+      },
+      long_term_pins: { pages: pages.filter((p) => p.pins > 0).length, pins: pages.reduce((n, p) => n + p.pins, 0) },
+      timings: { seconds, events_per_second: seconds > 0 ? Math.round(this.row / seconds) : 0 },
+    };
+  }
+}
+
+const hexOf = (n: number): string => `0x${n.toString(16)}`;
+
+function mappingKindOf(col: Int64Col | null, i: number): number {
+  if (col === null || !col.isValid(i)) return MAPPING.UNKNOWN;
+  const hi = col.hiWord(i);
+  const lo = col.loWord(i);
+  if (hi === 0 && lo === 0) return MAPPING.NONE;
+  // Only real kernel pointers (no_hash_pointers / hash-ptr off) carry the PAGE_MAPPING_* bits.
+  if (hi < 0xffff0000) return MAPPING.UNKNOWN;
+  switch (lo & 3) {
+    case 0: return MAPPING.FILE;
+    case 2: return MAPPING.MOVABLE;
+    default: return MAPPING.ANON;
+  }
+}
+
+const FLAG_SWAPCACHE = 1;
+const FLAG_USER_PAGE = 2;
+const FLAG_SLAB = 4;
+
+/**
+ * Per flags-dictionary entry: swap cache (PG_swapcache = owner_priv_1 on swapbacked pages),
+ * user page (on the LRU, swap- or file-backed), slab.
+ */
+function flagBitsOf(col: DictCol | null): Uint8Array | null {
+  if (col === null || col.dictionary === null) return null;
+  const names = col.entries();
+  const out = new Uint8Array(names.length);
+  names.forEach((s, k) => {
+    const set = new Set(s.split('|'));
+    let b = 0;
+    if (set.has('swapcache') || (set.has('owner_priv_1') && set.has('swapbacked'))) b |= FLAG_SWAPCACHE;
+    if (set.has('lru') || set.has('swapbacked') || set.has('mappedtodisk') || set.has('anon')) b |= FLAG_USER_PAGE;
+    if (set.has('slab')) b |= FLAG_SLAB;
+    out[k] = b;
+  });
+  return out;
+}
+
+/**
+ * page_mapcount counts user mappings only for user pages: zsmalloc/balloon (movable
+ * mappings), slab and other page types reuse the field.
+ */
+function mapcountMeaningful(kind: number, bits: number): boolean {
+  if ((bits & FLAG_SLAB) !== 0 || kind === MAPPING.MOVABLE) return false;
+  if (kind === MAPPING.ANON || kind === MAPPING.FILE || kind === MAPPING.NONE) return true;
+  return (bits & FLAG_USER_PAGE) !== 0;
+}
+
+/** Allocation order and mapcount convention from the first events of the trace. */
+function gatherEvidence(c: BatchColumns, ops: Op[], n: number, devices: DeviceRanges): TraceEvidence {
+  const ev: TraceEvidence = { setBeforeAlloc: 0, setAfterAlloc: 0, rawMapcountSeen: false, deviceFreedAtZero: 0, deviceIdleAtOne: 0 };
+  const lastOp = new Map<number, { op: Op; pfn: number; val: number }>();
+  for (let i = 0; i < n; i++) {
+    const op = ops[c.event.index(i)] ?? OP.OTHER;
+    if (c.pfn === null || !c.pfn.isValid(i)) continue;
+    const pfn = c.pfn.value(i);
+    const cpu = c.cpu.value(i);
+    const val = c.val !== null && c.val.isValid(i) ? c.val.value(i) : 0;
+    const prev = lastOp.get(cpu);
+    if (prev !== undefined && prev.pfn === pfn) {
+      if (op === OP.ALLOC && prev.op === OP.REF_SET && prev.val === 1) ev.setBeforeAlloc++;
+      if (op === OP.REF_SET && val === 1 && prev.op === OP.ALLOC) ev.setAfterAlloc++;
+    }
+    lastOp.set(cpu, { op, pfn, val });
+    if (isPageRefOp(op) && c.mapcount !== null && c.mapcount.isValid(i) && c.mapcount.value(i) === -1) ev.rawMapcountSeen = true;
+    if (op === OP.REF_MOD_TEST && devices.find(pfn) !== null && c.ret !== null && c.ret.value(i) === 1) ev.deviceFreedAtZero++;
+  }
+  return ev;
+}
+
+export function createReplayer(meta: RunMeta, opts?: ReplayOptions, hooks?: ReplayerHooks): Replayer {
+  return new ReplayProcessor(meta, opts, hooks);
+}

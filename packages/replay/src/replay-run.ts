@@ -1,0 +1,64 @@
+/**
+ * replayRun: read a run directory's events.arrow batch by batch, replay it, and write
+ * anomalies.arrow, pages.arrow and replay.json atomically.
+ */
+import { PagetraceError, RUN_FILES, removeStaleTemporaries, writeFileAtomic, type RunMeta } from '@pagetrace/ingest';
+import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import { existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeReplayTables } from './io/tables.js';
+import { createReplayer, type ReplayerHooks } from './processor.js';
+import type { ReplayOptions, ReplaySummary } from './types.js';
+
+export async function readRunMeta(runDir: string): Promise<RunMeta> {
+  const path = join(runDir, RUN_FILES.meta);
+  if (!existsSync(path)) throw new PagetraceError(`not a run directory (no ${RUN_FILES.meta}); run \`pagetrace ingest\` first`, { file: runDir });
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunMeta;
+  } catch (e) {
+    throw new PagetraceError(`unreadable ${RUN_FILES.meta}: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/** Stream the record batches of an Arrow IPC file without holding them all. */
+export async function* readBatches(path: string): AsyncGenerator<RecordBatch> {
+  if (!existsSync(path)) throw new PagetraceError('file not found', { file: path });
+  const fh = await open(path, 'r');
+  try {
+    const reader = await RecordBatchReader.from(fh);
+    for await (const batch of reader) yield batch;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Frames of every stack (stacks.arrow is small: deduplicated stacks). */
+export async function loadStacks(runDir: string): Promise<string[][]> {
+  const path = join(runDir, RUN_FILES.stacks);
+  const out: string[][] = [];
+  if (!existsSync(path)) return out;
+  for await (const b of readBatches(path)) {
+    const ids = b.getChild('stack_id');
+    const frames = b.getChild('frames');
+    if (ids === null || frames === null) break;
+    for (let i = 0; i < b.numRows; i++) {
+      const f: unknown = frames.get(i);
+      out[Number(ids.get(i))] = f === null || f === undefined ? [] : ([...(f as Iterable<unknown>)].map(String));
+    }
+  }
+  return out;
+}
+
+export async function replayRun(runDir: string, opts: ReplayOptions = {}, hooks: ReplayerHooks = {}): Promise<ReplaySummary> {
+  const meta = await readRunMeta(runDir);
+  await removeStaleTemporaries(runDir);
+  const stacks = await loadStacks(runDir);
+  const replayer = createReplayer(meta, opts, { frames: (id) => stacks[id] ?? [], ...hooks });
+  for await (const batch of readBatches(join(runDir, RUN_FILES.events))) replayer.pushBatch(batch);
+  const result = replayer.finish();
+  const endTs = result.pages.reduce((m, p) => (p.lastTs > m ? p.lastTs : m), 0);
+  await writeReplayTables(runDir, result.anomalies, result.pages, endTs);
+  await writeFileAtomic(join(runDir, RUN_FILES.replay), `${JSON.stringify(result.summary, null, 2)}\n`);
+  return result.summary;
+}

@@ -1,0 +1,24 @@
+-- Events, anomalies and lost-event markers over time, in 200 buckets of the trace's span.
+WITH span AS (SELECT min(ts_ns) AS t0, greatest(max(ts_ns) - min(ts_ns), 1) AS width FROM events),
+ev AS (
+  SELECT least(((e.ts_ns - span.t0) * 200 // span.width), 199) AS bucket, count(*) AS events
+  FROM events e, span GROUP BY 1
+),
+an AS (
+  SELECT least(((a.ts_ns - span.t0) * 200 // span.width), 199) AS bucket,
+         count(*) FILTER (WHERE severity = 'error') AS errors, count(*) AS anomalies
+  FROM anomalies a, span GROUP BY 1
+),
+lost AS (
+  SELECT least(((lb.ts - span.t0) * 200 // span.width), 199) AS bucket, count(*) AS lost_markers
+  FROM (SELECT coalesce((SELECT max(e.ts_ns) FROM events e WHERE e.line < l.line), (SELECT min(e.ts_ns) FROM events e WHERE e.line > l.line)) AS ts
+        FROM lost_events l WHERE l.kind <> 'buffer_started') lb, span
+  WHERE lb.ts IS NOT NULL GROUP BY 1
+)
+SELECT b.bucket, span.t0 + b.bucket * span.width // 200 AS ts_ns,
+       coalesce(ev.events, 0) AS events, coalesce(an.errors, 0) AS errors,
+       coalesce(an.anomalies, 0) AS anomalies, coalesce(lost.lost_markers, 0) AS lost_markers
+FROM range(200) b(bucket) CROSS JOIN span
+LEFT JOIN ev USING (bucket) LEFT JOIN an USING (bucket) LEFT JOIN lost USING (bucket)
+WHERE (SELECT count(*) FROM events) > 0
+ORDER BY b.bucket

@@ -1,0 +1,107 @@
+/**
+ * A run directory as a DuckDB database: the Arrow tables of ingest and replay become tables
+ * `events`, `stacks`, `anomalies`, `pages`; meta.json and replay.json become small fact tables.
+ * The Arrow tables are views that scan the Arrow buffers in place (see arrow-scan.ts); the
+ * database is in memory, so nothing is written next to the run. A run that was not replayed
+ * (or a trace without stacks) gets empty `anomalies`, `pages` and `stacks` views of the right shape, so every query still runs.
+ *
+ * After loading, file access is switched off and the configuration locked, so a query cannot
+ * read `/etc/passwd` or `COPY ... TO` anywhere unless the caller asked for `allowWrite`.
+ */
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBConnection } from '@duckdb/node-api';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PagetraceError, RUN_FILES, STACK_COLUMNS } from '@pagetrace/ingest';
+import { registerArrowTable } from './arrow-scan.js';
+import { ANOMALY_COLUMNS, PAGE_COLUMNS } from './replay-tables.js';
+import { tableOf } from './rows-table.js';
+import { loadFactTables } from './fact-tables.js';
+import { jsonSafeRows, type JsonRow } from './json-safe.js';
+
+export interface OpenRunDbOptions {
+  /** Let queries read and write files anywhere (COPY ... TO, read_csv of any path). */
+  allowWrite?: boolean;
+}
+
+export interface LoadTiming {
+  table: string;
+  rows: number;
+  seconds: number;
+}
+
+export interface RunDb {
+  readonly runDir: string;
+  readonly conn: DuckDBConnection;
+  /** Tables loaded from the run directory, in load order. */
+  readonly tables: string[];
+  readonly loadTimings: LoadTiming[];
+  /** Rows as JSON-safe objects (BIGINT within 2^53 as numbers, beyond as strings). */
+  all(sql: string): Promise<JsonRow[]>;
+  close(): void;
+}
+
+/** Arrow tables of a run directory, the view each becomes, and its shape when absent. */
+const ARROW_TABLES = [
+  ['events', RUN_FILES.events, null],
+  ['stacks', RUN_FILES.stacks, STACK_COLUMNS],
+  ['anomalies', RUN_FILES.anomalies, ANOMALY_COLUMNS],
+  ['pages', RUN_FILES.pages, PAGE_COLUMNS],
+] as const;
+
+export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Promise<RunDb> {
+  const dir = resolve(runDir);
+  await assertRunDir(dir);
+  const db = await duckdb.open(':memory:');
+  const raw = await duckdb.connect(db);
+  const conn = new DuckDBConnection(raw);
+  const close = (): void => { duckdb.disconnect_sync(raw); duckdb.close_sync(db); };
+  try {
+    const tables: string[] = [];
+    const loadTimings: LoadTiming[] = [];
+    for (const [name, file, columnsWhenAbsent] of ARROW_TABLES) {
+      const path = join(dir, file);
+      const present = existsSync(path);
+      if (!present && !columnsWhenAbsent) continue;
+      const started = performance.now();
+      const table = present ? await readArrowFile(path) : tableOf(columnsWhenAbsent!, []);
+      await registerArrowTable(raw, conn, name, table);
+      loadTimings.push({ table: name, rows: table.numRows, seconds: (performance.now() - started) / 1000 });
+      tables.push(name);
+    }
+    tables.push(...await loadFactTables(conn, dir));
+    if (!opts.allowWrite) await lockDown(conn, dir);
+    return {
+      runDir: dir, conn, tables, loadTimings, close,
+      all: async (sql) => jsonSafeRows(await conn.runAndReadAll(sql)),
+    };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+async function assertRunDir(dir: string): Promise<void> {
+  const s = await stat(dir).catch(() => null);
+  if (!s?.isDirectory()) throw new PagetraceError('not a run directory (run `pagetrace ingest` or `pagetrace check` first)', { file: dir });
+  if (!existsSync(join(dir, RUN_FILES.events))) {
+    throw new PagetraceError(`no ${RUN_FILES.events} here: not a run directory (run \`pagetrace ingest\` first)`, { file: dir });
+  }
+}
+
+async function readArrowFile(path: string): Promise<Table> {
+  try {
+    return tableFromIPC(await readFile(path));
+  } catch (e) {
+    throw new PagetraceError(`cannot read Arrow table: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/** No file access outside the run directory, and no way to switch it back on. */
+async function lockDown(conn: DuckDBConnection, dir: string): Promise<void> {
+  await conn.run(`SET allowed_directories = ['${dir.replaceAll("'", "''")}/']`);
+  await conn.run('SET enable_external_access = false');
+  await conn.run('SET lock_configuration = true');
+}
