@@ -23,7 +23,7 @@ export interface TaskOptions {
 }
 
 export type ChildReport =
-  | ({ ok: true; seconds: number; maxRssBytes: number } & Record<string, unknown>)
+  | ({ ok: true; seconds: number; cpuSeconds: number; maxRssBytes: number } & Record<string, unknown>)
   | { ok: false; unavailable?: string; error?: string };
 
 class Unavailable extends Error {}
@@ -122,10 +122,12 @@ export async function runTask(task: TaskName, opts: TaskOptions): Promise<ChildR
   const pkg = TASK_PACKAGE[task];
   if (pkg) await import(pkg).catch(() => undefined); // a failure is reported by api() below
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     const figures = await fn(opts);
     const seconds = (performance.now() - started) / 1000;
-    return { ok: true, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...figures };
+    const cpu = process.cpuUsage(cpuBefore); // all threads of the process, user + system
+    return { ok: true, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...figures };
   } catch (e) {
     if (e instanceof Unavailable) return { ok: false, unavailable: e.message };
     return { ok: false, error: (e as Error).message.split('\n')[0] ?? String(e) };

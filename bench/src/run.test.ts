@@ -35,6 +35,7 @@ describe('pnpm bench harness', () => {
       if (r.status === 'ok') {
         expect(Number.isFinite(r.seconds)).toBe(true);
         expect(r.seconds).toBeGreaterThan(0);
+        if (r.id !== 'cat') expect(r.cpuSeconds).toBeGreaterThan(0);
       } else {
         expect(r.note).toBeTruthy();
         expect(r.seconds).toBeUndefined();

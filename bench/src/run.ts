@@ -33,7 +33,7 @@ export type RowId = (typeof ROW_IDS)[number];
 /** `--only` names: a stage and the rows it measures. */
 const STAGES: Record<string, readonly RowId[]> = {
   baselines: ['cat', 'readline'], cat: ['cat'], readline: ['readline'],
-  ingest: ['ingest-1', 'ingest-N'], replay: ['replay'], duckdb: ['duckdb'], check: ['check'],
+  ingest: ['ingest-1', 'ingest-N'], 'ingest-1': ['ingest-1'], 'ingest-N': ['ingest-N'], replay: ['replay'], duckdb: ['duckdb'], check: ['check'],
 };
 
 export interface BenchOptions {
@@ -57,6 +57,8 @@ export interface Row {
   status: 'ok' | 'not available' | 'failed' | 'skipped';
   note?: string;
   seconds?: number;
+  /** CPU time of the measured call, all threads (user + system): the work, whatever else ran on the machine. */
+  cpuSeconds?: number;
   mbPerSec?: number;
   eventsPerSec?: number;
   rowsPerSec?: number;
@@ -230,9 +232,9 @@ async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes:
       ? { id, label, status: 'not available', note: r.unavailable }
       : { id, label, status: 'failed', note: r.error ?? 'unknown error' };
   }
-  const { ok: _ok, seconds, maxRssBytes, ...details } = r;
+  const { ok: _ok, seconds, cpuSeconds, maxRssBytes, ...details } = r;
   const events = typeof details.events === 'number' ? details.events : undefined;
-  const row: Row = { id, label, status: 'ok', seconds, peakRssBytes: maxRssBytes, details };
+  const row: Row = { id, label, status: 'ok', seconds, cpuSeconds, peakRssBytes: maxRssBytes, details };
   if (id !== 'replay' && id !== 'duckdb') row.mbPerSec = traceBytes / 2 ** 20 / seconds;
   if (events !== undefined) { row.events = events; row.eventsPerSec = events / seconds; }
   if (id.startsWith('ingest') && typeof details.skipped === 'number' && details.skipped > 0) row.note = `${details.skipped} lines skipped`;
@@ -324,12 +326,12 @@ export function renderMarkdown(r: BenchResults): string {
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${formatSize(m.ramBytes)} RAM, Node ${m.node}, ${m.os}. Run ${r.startedAt}, load average ${m.loadAverage.before.map((v) => v.toFixed(1)).join('/')} before, ${m.loadAverage.after.map((v) => v.toFixed(1)).join('/')} after.`,
     `Trace: \`${r.trace.path}\` — ${formatSize(r.trace.bytes)}, ${r.trace.lines} lines, ${r.trace.events} events, seed ${r.trace.seed} (${r.trace.reused ? 'cached' : `generated in ${r.trace.seconds.toFixed(1)} s`}).`,
     '',
-    '| measurement | status | wall s | MB/s | events/s | rows/s | peak RSS | × readline | note |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| measurement | status | wall s | CPU s | MB/s | events/s | rows/s | peak RSS | × readline | note |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const row of r.rows) {
     const vsReadline = row.mbPerSec !== undefined && readline?.mbPerSec && row.id !== 'readline' ? `${(row.mbPerSec / readline.mbPerSec).toFixed(2)}×` : '';
-    lines.push(`| ${row.label} | ${row.status} | ${cell(row.seconds, (v) => v.toFixed(2))} | ${cell(row.mbPerSec, (v) => v.toFixed(0))} | ${cell(row.eventsPerSec, fmtRate)} | ${cell(row.rowsPerSec, fmtRate)} | ${cell(row.peakRssBytes, formatSize)} | ${vsReadline} | ${(row.note ?? '').replace(/\|/g, '\\|')} |`);
+    lines.push(`| ${row.label} | ${row.status} | ${cell(row.seconds, (v) => v.toFixed(2))} | ${cell(row.cpuSeconds, (v) => v.toFixed(2))} | ${cell(row.mbPerSec, (v) => v.toFixed(0))} | ${cell(row.eventsPerSec, fmtRate)} | ${cell(row.rowsPerSec, fmtRate)} | ${cell(row.peakRssBytes, formatSize)} | ${vsReadline} | ${(row.note ?? '').replace(/\|/g, '\\|')} |`);
   }
   lines.push('', '| target (issue 5) | measured | result |', '| --- | --- | --- |');
   for (const t of r.targets) lines.push(`| ${t.text} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? 'PASS' : 'FAIL'} |`);

@@ -7,20 +7,22 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
 import { EventBatchBuilder, stackBatches } from './arrow/events.js';
 import { IpcFileSink, writeIpcFile } from './arrow/writer.js';
-import { ingestCsv } from './formats/csv.js';
+import { csvVariant, readCsv } from './formats/csv.js';
 import { detectFormat, rejectNonText } from './formats/detect.js';
 import type { Variant } from './formats/types.js';
 import { removeStaleTemporaries, writeAtomically, writeFileAtomic } from './io/atomic.js';
 import { openInput, type InputSource } from './io/input.js';
-import { LineChunker, type LineChunk } from './io/line-chunker.js';
+import { DEFAULT_MAX_LINE_BYTES, LineChunker, type LineChunk } from './io/line-chunker.js';
+import { PagetraceError } from './errors.js';
 import type { Frontend, RunMeta } from './meta-types.js';
 import { Merger } from './parse/merge.js';
 import { ParserPool } from './parse/pool.js';
 import type { RowStore } from './parse/row-store.js';
+import type { ChunkResult } from './parse/chunk.js';
 import { RUN_FILES, SCHEMA_VERSION } from './schema.js';
 import { findSidecars } from './sidecars.js';
 
@@ -40,10 +42,15 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Every events batch, in order, as it is written; a batch's stack frames are complete. */
   onBatch?: (batch: RecordBatch) => void | Promise<void>;
-  /** Live streams: emit a partial batch when no input arrived for this long (default: off for files, 200ms for '-'). */
+  /** Live streams: emit a partial batch when no input arrived for this long (default: off for files, 200ms for stdin and FIFOs). */
   flushIntervalMs?: number;
   /** Bytes per parse chunk (default 4 MiB). Small values exercise chunk boundaries in tests. */
   chunkBytes?: number;
+  /**
+   * Longest accepted line in bytes (default: env PAGETRACE_MAX_LINE_BYTES, else 64 MiB). A longer
+   * line is a PagetraceError naming file:line, so a huge line without a newline never exhausts memory.
+   */
+  maxLineBytes?: number;
 }
 
 export interface IngestResult { meta: RunMeta; outDir: string }
@@ -63,18 +70,39 @@ export async function ingestTrace(opts: IngestOptions): Promise<IngestResult> {
   const detected = detectFormat(sampleLines(head.bytes, head.eof), input.display, opts.format);
   await mkdir(opts.outDir, { recursive: true });
   await removeStaleTemporaries(opts.outDir);
+  await retireOlderRun(opts.outDir);
   const sidecars = await findSidecars(opts.input);
+  let variant: Variant;
+  let merger: Merger;
   if (detected.frontend === 'csv') {
-    const meta = await ingestCsv({ input, head: head.bytes, outDir: opts.outDir, batchRows, opts, sidecars, started });
-    return { meta, outDir: opts.outDir };
+    const header: string[] = [];
+    merger = await writeEvents(input, batchRows, opts, async (onChunk) => {
+      header.push(...await readCsv(withHead(head.bytes, input.chunks), input.display, onChunk));
+    });
+    variant = csvVariant(header);
+  } else {
+    variant = detected as Variant;
+    const v = variant;
+    merger = await writeEvents(input, batchRows, opts, async (onChunk, flushNow) => {
+      const pool = new ParserPool(workers, v);
+      try { await pump(input, head.bytes, pool, onChunk, flushNow, opts); } finally { await pool.close(); }
+    });
   }
-  const variant = detected as Variant;
-  const merger = await writeEvents(input, head.bytes, variant, workers, batchRows, opts);
   const stacksPath = join(opts.outDir, RUN_FILES.stacks);
   await writeAtomically(stacksPath, (tmp) => writeIpcFile(tmp, stackBatches(merger.stacks, batchRows)));
   const meta = buildMeta(input, variant, merger, sidecars, workers, started);
   await writeFileAtomic(join(opts.outDir, RUN_FILES.meta), `${JSON.stringify(meta, null, 2)}\n`);
   return { meta, outDir: opts.outDir };
+}
+
+/**
+ * An older run in the output directory stops being a run before the new tables are written:
+ * its meta.json (written last, so its presence marks a complete ingest) and the replay
+ * outputs that describe its events go first. A run killed half-way is then refused by
+ * replay/report ("not a run directory") instead of mixing new events with old anomalies.
+ */
+async function retireOlderRun(outDir: string): Promise<void> {
+  for (const f of [RUN_FILES.meta, RUN_FILES.replay, RUN_FILES.anomalies, RUN_FILES.pages]) await rm(join(outDir, f), { force: true });
 }
 
 /** The first bytes, enough to detect the format (all of a small input). */
@@ -105,8 +133,23 @@ function sampleLines(bytes: Uint8Array, eof: boolean): string[] {
   return text.split('\n', SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-async function writeEvents(input: InputSource, head: Uint8Array, variant: Variant, workers: number, batchRows: number,
-  opts: IngestOptions): Promise<Merger> {
+async function* withHead(head: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const n = await rest.next();
+    if (n.done) return;
+    yield n.value;
+  }
+}
+
+type ChunkSink = (c: ChunkResult) => Promise<void>;
+
+/**
+ * Run a chunk producer and write what it produces to events.arrow (atomically), merging
+ * chunks in order and handing each written batch to onBatch.
+ */
+async function writeEvents(input: InputSource, batchRows: number, opts: IngestOptions,
+  produce: (onChunk: ChunkSink, flushNow: () => Promise<void>) => Promise<void>): Promise<Merger> {
   const eventsPath = join(opts.outDir, RUN_FILES.events);
   let merger!: Merger;
   await writeAtomically(eventsPath, async (tmp) => {
@@ -127,12 +170,14 @@ async function writeEvents(input: InputSource, head: Uint8Array, variant: Varian
         if (opts.onBatch !== undefined) await opts.onBatch(b);
       }
     };
-    const pool = new ParserPool(workers, variant);
-    try {
-      await pump(input, head, pool, merger, deliver, opts);
-    } finally {
-      await pool.close();
-    }
+    await produce(async (c) => {
+      merger.add(c);
+      await deliver();
+      opts.onProgress?.({ bytesRead: input.bytesRead, totalBytes: input.size, events: merger.totalRows });
+    }, async () => {
+      merger.flushAll();
+      await deliver();
+    });
     merger.finish();
     if (sink.batches === 0) {
       // An empty run still gets a readable file with the schema (and empty dictionaries).
@@ -145,18 +190,16 @@ async function writeEvents(input: InputSource, head: Uint8Array, variant: Varian
   return merger;
 }
 
-async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, merger: Merger,
-  deliver: () => Promise<void>, opts: IngestOptions): Promise<void> {
+/** Cut the input into line-aligned chunks, parse them on the pool, hand results on in order. */
+async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onChunk: ChunkSink,
+  flushNow: () => Promise<void>, opts: IngestOptions): Promise<void> {
   const live = input.live;
   const chunker = new LineChunker(opts.chunkBytes ?? (live ? 256 * 1024 : DEFAULT_CHUNK));
-  const flushMs = opts.flushIntervalMs ?? (opts.input === '-' ? 200 : 0);
-  const inflight: Array<Promise<import('./parse/chunk.js').ChunkResult>> = [];
+  const flushMs = opts.flushIntervalMs ?? (live ? 200 : 0);
+  const inflight: Array<Promise<ChunkResult>> = [];
   const maxInFlight = Math.max(2, pool.size * 2);
-  const progress = (): void => opts.onProgress?.({ bytesRead: input.bytesRead, totalBytes: input.size, events: merger.totalRows });
   const drainOne = async (): Promise<void> => {
-    merger.add(await (inflight.shift() as Promise<import('./parse/chunk.js').ChunkResult>));
-    await deliver();
-    progress();
+    await onChunk(await (inflight.shift() as Promise<ChunkResult>));
   };
   const submit = async (chunks: Array<LineChunk | null>): Promise<void> => {
     for (const c of chunks) {
@@ -174,8 +217,7 @@ async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, merg
       // Input paused: parse what is there and emit it, so `watch` sees events promptly.
       await submit([chunker.takeComplete()]);
       while (inflight.length > 0) await drainOne();
-      merger.flushAll();
-      await deliver();
+      await flushNow();
       continue;
     }
     pending = null;

@@ -9,3 +9,4 @@ export { ANOMALY_KINDS, type AnomalyKindDoc } from './kinds.js';
 export { ANOMALY_COLUMNS, PAGE_COLUMNS, anomaliesSchema, pagesSchema } from './schema.js';
 export { PROFILES, profileByName, parseKernelVersion } from './model/profiles.js';
 export { parsePfnRange } from './model/device-ranges.js';
+export { formatReplaySummary, parseDevicePfns, parseWindowNs } from './format.js';

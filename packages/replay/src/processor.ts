@@ -13,11 +13,16 @@ import { liveGroups } from './detectors/live-at-end.js';
 import { DeviceRanges } from './model/device-ranges.js';
 import { EventView } from './model/event.js';
 import { MAPPING, PageModel } from './model/model.js';
-import { OP, isPageRefOp, opOfEventName, type Op } from './model/ops.js';
+import { OP, OP_COUNT, isPageRefOp, opOfEventName, type Op } from './model/ops.js';
 import type { PageState } from './model/page.js';
 import { chooseProfile, type ChosenProfile, type TraceEvidence } from './model/profiles.js';
 import { inferDeviceRanges, type InferredRange } from './model/infer-device.js';
 import type { Anomaly, ReplayHooks, ReplayOptions, ReplaySummary, Severity } from './types.js';
+
+type EventHandler = (e: EventView, p: PageState, ctx: DetectorContext) => void;
+/** Detector handlers per operation code, in registry order. */
+const HANDLERS_BY_OP: EventHandler[][] = Array.from({ length: OP_COUNT }, (_, op) =>
+  DETECTORS.flatMap((d) => (d.handleEvent === undefined || (d.ops !== undefined && !d.ops.includes(op as Op)) ? [] : [d.handleEvent.bind(d)])));
 
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
@@ -39,7 +44,7 @@ export interface ReplayerHooks extends ReplayHooks {
   frames?: (stackId: number) => readonly string[];
 }
 
-interface Pending { f: Finding; at: At; p: PageState; cpu: number; done: boolean }
+interface Pending { f: Finding; at: At; p: PageState; cpu: number; done: boolean; uncertain: boolean }
 
 class BatchColumns {
   readonly line: Int64Col; readonly ts: Int64Col; readonly cpu: NumCol; readonly pid: NumCol;
@@ -128,7 +133,8 @@ export class ReplayProcessor implements Replayer {
       e.mappingKind = mappingKindOf(cols.mapping, i);
       e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
       if (this.pendingByPfn.size > 0) this.explainPending(p, e);
-      for (const d of DETECTORS) d.handleEvent?.(e, p, ctx);
+      const handlers = HANDLERS_BY_OP[e.op] as EventHandler[];
+      for (let k = 0; k < handlers.length; k++) (handlers[k] as EventHandler)(e, p, ctx);
       model.touch(p, e);
       model.apply(p, e, e.mappingKind, (bits & FLAG_SWAPCACHE) !== 0);
     }
@@ -167,7 +173,7 @@ export class ReplayProcessor implements Replayer {
       profile: c.profile,
       choice: c.choice,
       report: (f, e, p) => self.report(f, self.snapshot(e), p, e.cpu),
-      reportAt: (f, at, p) => self.confirm(f, at, p),
+      reportAt: (f, at, p) => self.confirm(f, at, p, p !== null && self.model !== null && self.model.isUncertain(p)),
       commName: (k) => self.commNames[k] ?? '',
       frames: (id) => (id >= 0 && self.hooks.frames !== undefined ? self.hooks.frames(id) : []),
       get end() { return self.end; },
@@ -217,11 +223,13 @@ export class ReplayProcessor implements Replayer {
   }
 
   private report(f: Finding, at: At, p: PageState, cpu: number): void {
-    if (!f.reorderSensitive) { this.confirm(f, at, p); return; }
+    // Uncertainty is judged before the event resynchronises the page.
+    const uncertain = (this.model as PageModel).isUncertain(p);
+    if (!f.reorderSensitive) { this.confirm(f, at, p, uncertain); return; }
     // Look back: the most recent event on this page from another CPU.
     const otherTs = p.lastCpu >= 0 && p.lastCpu !== cpu ? p.lastTs : p.altCpu >= 0 && p.altCpu !== cpu ? p.altTs : null;
     if (otherTs !== null && this.useTime && at.ts - otherTs <= this.windowNs) { this.suppressedByReordering++; return; }
-    const pend: Pending = { f, at, p, cpu, done: false };
+    const pend: Pending = { f, at, p, cpu, done: false, uncertain };
     this.pending.push(pend);
     const list = this.pendingByPfn.get(p.pfn);
     if (list === undefined) this.pendingByPfn.set(p.pfn, [pend]); else list.push(pend);
@@ -248,7 +256,7 @@ export class ReplayProcessor implements Replayer {
         if (k >= 0) list.splice(k, 1);
         if (list.length === 0) this.pendingByPfn.delete(q.p.pfn);
       }
-      if (!q.done) this.confirm(q.f, q.at, q.p);
+      if (!q.done) this.confirm(q.f, q.at, q.p, q.uncertain);
     }
     if (this.pendingHead > 4096 && this.pendingHead * 2 > this.pending.length) {
       this.pending.splice(0, this.pendingHead);
@@ -256,10 +264,10 @@ export class ReplayProcessor implements Replayer {
     }
   }
 
-  private confirm(f: Finding, at: At, p: PageState | null): void {
+  private confirm(f: Finding, at: At, p: PageState | null, uncertain: boolean): void {
     let severity: Severity = f.severity;
     let message = f.message;
-    if (p !== null && severity !== 'info' && this.model !== null && this.model.isUncertain(p)) {
+    if (uncertain && severity !== 'info') {
       // After lost events the page's history is incomplete: never an error.
       severity = 'info';
       message = `After lost events (the page's history is incomplete): ${message}`;
@@ -377,19 +385,21 @@ function mapcountMeaningful(kind: number, bits: number): boolean {
 /** Allocation order and mapcount convention from the first events of the trace. */
 function gatherEvidence(c: BatchColumns, ops: Op[], n: number, devices: DeviceRanges): TraceEvidence {
   const ev: TraceEvidence = { setBeforeAlloc: 0, setAfterAlloc: 0, rawMapcountSeen: false, deviceFreedAtZero: 0, deviceIdleAtOne: 0 };
-  const lastOp = new Map<number, { op: Op; pfn: number; val: number }>();
+  // Previous event per CPU (typed arrays: no object per event).
+  const lastOp = new Int32Array(4096).fill(-1);
+  const lastPfn = new Float64Array(4096);
+  const lastVal = new Int32Array(4096);
   for (let i = 0; i < n; i++) {
     const op = ops[c.event.index(i)] ?? OP.OTHER;
     if (c.pfn === null || !c.pfn.isValid(i)) continue;
     const pfn = c.pfn.value(i);
-    const cpu = c.cpu.value(i);
+    const cpu = c.cpu.value(i) & 4095;
     const val = c.val !== null && c.val.isValid(i) ? c.val.value(i) : 0;
-    const prev = lastOp.get(cpu);
-    if (prev !== undefined && prev.pfn === pfn) {
-      if (op === OP.ALLOC && prev.op === OP.REF_SET && prev.val === 1) ev.setBeforeAlloc++;
-      if (op === OP.REF_SET && val === 1 && prev.op === OP.ALLOC) ev.setAfterAlloc++;
+    if (lastOp[cpu] !== -1 && lastPfn[cpu] === pfn) {
+      if (op === OP.ALLOC && lastOp[cpu] === OP.REF_SET && lastVal[cpu] === 1) ev.setBeforeAlloc++;
+      if (op === OP.REF_SET && val === 1 && lastOp[cpu] === OP.ALLOC) ev.setAfterAlloc++;
     }
-    lastOp.set(cpu, { op, pfn, val });
+    lastOp[cpu] = op; lastPfn[cpu] = pfn; lastVal[cpu] = val;
     if (isPageRefOp(op) && c.mapcount !== null && c.mapcount.isValid(i) && c.mapcount.value(i) === -1) ev.rawMapcountSeen = true;
     if (op === OP.REF_MOD_TEST && devices.find(pfn) !== null && c.ret !== null && c.ret.value(i) === 1) ev.deviceFreedAtZero++;
   }

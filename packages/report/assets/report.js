@@ -11,7 +11,7 @@
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     if (attrs) for (var k in attrs) {
-      if (k === 'text') node.innerHTML = attrs[k];
+      if (k === 'text') node.textContent = attrs[k];
       else if (k === 'class') node.className = attrs[k];
       else node.setAttribute(k, attrs[k]);
     }

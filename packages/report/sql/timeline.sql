@@ -1,5 +1,6 @@
 -- Events, anomalies and lost-event markers over time, in 200 buckets of the trace's span.
-WITH span AS (SELECT min(ts_ns) AS t0, greatest(max(ts_ns) - min(ts_ns), 1) AS width FROM events),
+WITH marks AS (SELECT line FROM lost_events WHERE kind <> 'buffer_started'),
+span AS (SELECT min(ts_ns) AS t0, greatest(max(ts_ns) - min(ts_ns), 1) AS width FROM events),
 ev AS (
   SELECT least(((e.ts_ns - span.t0) * 200 // span.width), 199) AS bucket, count(*) AS events
   FROM events e, span GROUP BY 1
@@ -10,10 +11,14 @@ an AS (
   FROM anomalies a, span GROUP BY 1
 ),
 lost AS (
-  SELECT least(((lb.ts - span.t0) * 200 // span.width), 199) AS bucket, count(*) AS lost_markers
-  FROM (SELECT coalesce((SELECT max(e.ts_ns) FROM events e WHERE e.line < l.line), (SELECT min(e.ts_ns) FROM events e WHERE e.line > l.line)) AS ts
-        FROM lost_events l WHERE l.kind <> 'buffer_started') lb, span
-  WHERE lb.ts IS NOT NULL GROUP BY 1
+  -- where each marker fell: the last event before it, else the first after it (ASOF joins)
+  SELECT least(((coalesce(b.ts_ns, a.ts_ns) - span.t0) * 200 // span.width), 199) AS bucket, count(*) AS lost_markers
+  FROM marks m
+  ASOF LEFT JOIN (SELECT line, ts_ns FROM events WHERE EXISTS (SELECT 1 FROM marks)) b ON m.line > b.line
+  ASOF LEFT JOIN (SELECT line, ts_ns FROM events WHERE EXISTS (SELECT 1 FROM marks)) a ON m.line < a.line
+  CROSS JOIN span
+  WHERE coalesce(b.ts_ns, a.ts_ns) IS NOT NULL
+  GROUP BY 1
 )
 SELECT b.bucket, span.t0 + b.bucket * span.width // 200 AS ts_ns,
        coalesce(ev.events, 0) AS events, coalesce(an.errors, 0) AS errors,

@@ -18,12 +18,13 @@ import type { RecordBatch } from 'apache-arrow';
 import { isPagetraceError, PagetraceError } from '../errors.js';
 import { ingestTrace } from '../ingest.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import type { DeviceRange, RunMeta } from '../meta-types.js';
+import type { RunMeta } from '../meta-types.js';
 import { SCHEMA_VERSION } from '../schema.js';
 import { FifoBridge } from './fifo.js';
 import { HANDLED_SIGNALS } from './interruption.js';
 import { recordTrace, type RecordOptions, type RecordResult } from './record.js';
-import { readSidecar, sidecarPathFor } from './sidecar.js';
+import { findSidecars, type Sidecars } from '../sidecars.js';
+import { sidecarPathFor } from './sidecar.js';
 import { snapshotSystem } from './system-info.js';
 
 /** The fields of a replay anomaly that watch prints (structurally @pagetrace/replay's Anomaly). */
@@ -93,36 +94,33 @@ const DEFAULT_FLUSH_MS = 200;
 /** What is known before the trace has been read: enough for the replayer to choose its rules. */
 interface MetaBase {
   sourcePath: string;
-  kernelRelease: string | null;
-  deviceRanges: DeviceRange[];
-  rangeSource: string;
-  clockName: string | null;
-  sidecar: Record<string, unknown> | null;
+  facts: Sidecars;
 }
 
 /**
  * A meta.json stand-in for the live replayer. The real meta (line accounting, lost-event
  * markers, event counts) only exists once ingest has read everything; the replayer needs
- * the kernel release and device ranges up front, and which events the trace carries (taken
- * from the first batch).
+ * the kernel release and device ranges up front (found beside the input exactly as ingest
+ * finds them), and which events the trace carries (taken from the first batch).
  */
 export function provisionalMeta(base: MetaBase, eventNames: Iterable<string>): RunMeta {
   const counts: Record<string, number> = {};
   for (const e of eventNames) counts[e] = 1;
+  const clockName = typeof base.facts.sidecar?.trace_clock === 'string' ? base.facts.sidecar.trace_clock : null;
   return {
     schema_version: SCHEMA_VERSION,
     tool: 'pagetrace-watch (live, provisional)',
     source: { path: base.sourcePath, size: 0, sha256: '', compression: 'none' },
     format: { frontend: 'ftrace', variant: 'live stream' },
-    clock: { kind: 'ns', fraction_digits: 6, name: base.clockName },
+    clock: { kind: 'ns', fraction_digits: 6, name: clockName },
     lines: { lines_in: 0, events: 0, stack_lines: 0, header_lines: 0, markers: 0, skipped: 0, skipped_by_reason: {} },
     lost_events: [],
     event_counts: counts,
     stacks: { count: 0, frames_total: 0 },
     header: null,
-    kernel: base.kernelRelease === null ? null : { release: base.kernelRelease, source: base.rangeSource },
-    memory_map: { device_ranges: base.deviceRanges, source: base.rangeSource },
-    sidecar: base.sidecar,
+    kernel: base.facts.kernel,
+    memory_map: base.facts.memory_map,
+    sidecar: base.facts.sidecar,
     timings: { seconds: 0, workers: 0 },
   };
 }
@@ -161,16 +159,8 @@ class LiveAnalysis {
   }
 }
 
-async function metaBaseForInput(input: string): Promise<MetaBase> {
-  const s = input === '-' ? null : await readSidecar(input);
-  return {
-    sourcePath: input,
-    kernelRelease: s?.uname_r ?? null,
-    deviceRanges: s?.device_ranges ?? [],
-    rangeSource: s === null ? 'none' : sidecarPathFor(input),
-    clockName: s?.trace_clock ?? null,
-    sidecar: s as unknown as Record<string, unknown> | null,
-  };
+async function metaBaseFor(input: string): Promise<MetaBase> {
+  return { sourcePath: input, facts: await findSidecars(input) };
 }
 
 /**
@@ -192,7 +182,7 @@ function holdSignalsWhileReading(notice: (m: string) => void): () => void {
 }
 
 async function watchInput(opts: WatchOptions & { input: string }, notice: (m: string) => void): Promise<WatchResult> {
-  const live = new LiveAnalysis(opts.analysis, await metaBaseForInput(opts.input), opts.onAnomaly);
+  const live = new LiveAnalysis(opts.analysis, await metaBaseFor(opts.input), opts.onAnomaly);
   const release = holdSignalsWhileReading(notice);
   try {
     await ingestTrace({ input: opts.input, outDir: opts.outDir, onBatch: live.push, flushIntervalMs: opts.flushIntervalMs ?? DEFAULT_FLUSH_MS });
@@ -210,17 +200,9 @@ async function watchLive(opts: WatchOptions, notice: (m: string) => void): Promi
   const fifo = await FifoBridge.create(WATCH_TRACE_FILE);
   try {
     const system = await snapshotSystem();
-    const base: MetaBase = {
-      sourcePath: tracePath,
-      kernelRelease: system.uname_r,
-      deviceRanges: system.device_ranges,
-      rangeSource: '/proc/iomem (start of watch)',
-      clockName: null,
-      sidecar: null,
-    };
     // ingest looks for <input>.record.json: give the live pass the machine facts known now.
     await writeFileAtomic(sidecarPathFor(fifo.path), `${JSON.stringify({ uname_r: system.uname_r, device_ranges: system.device_ranges, provisional: true })}\n`);
-    const live = new LiveAnalysis(opts.analysis, base, opts.onAnomaly);
+    const live = new LiveAnalysis(opts.analysis, await metaBaseFor(fifo.path), opts.onAnomaly);
     const stop = new AbortController();
     fifo.openWriter();
     let ingestError: unknown = null;

@@ -9,7 +9,7 @@
  * all others keep their raw argument text, so nothing is ever lost.
  */
 import type { RowStore } from '../parse/row-store.js';
-import { isAllOnes, parseInt32, parsePointer, parseU64, type U64 } from './numbers.js';
+import { isAllOnes, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
 
 /**
  * Where a field goes. `page` is never a key (ftrace hashes it, perf/trace-cmd print the pfn
@@ -95,7 +95,7 @@ export function typedColumnsOf(event: string): string[] {
   return [...cols];
 }
 
-export interface Interner { intern(s: string): number }
+export interface Interner { internRange(line: string, start: number, end: number): number }
 
 const u64: U64 = { lo: 0, hi: 0 };
 const starts: number[] = [];
@@ -129,10 +129,11 @@ export function parseFields(event: string, line: string, argsStart: number, stor
     const f = fields[i] as FieldSpec;
     let end = line.length;
     for (let j = i + 1; j < fields.length; j++) if ((starts[j] as number) >= 0) { end = starts[j] as number; break; }
-    const value = trimValue(line, at + (keys[i] as string).length, end);
+    const from = at + (keys[i] as string).length;
+    end = trimEnd(line, from, end);
     if (f.target === 'keep') { complete = false; continue; }
-    if (!setField(f.target, value, store, r, dicts)) complete = false;
-    if (f.target === 'page' && isNullPointer(value)) failedAlloc = true;
+    if (!setField(f.target, line, from, end, store, r, dicts)) complete = false;
+    if (f.target === 'page' && isNullPointer(line, from, end)) failedAlloc = true;
   }
   // A failed allocation has no page: pfn -1 / page NULL is never a key.
   if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) store.pfnOk[r] = 0;
@@ -149,50 +150,55 @@ function findKey(line: string, key: string, from: number): number {
   return at;
 }
 
-function trimValue(line: string, from: number, to: number): string {
+function trimEnd(line: string, from: number, to: number): number {
   let end = to;
-  while (end > from && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 44 || line.charCodeAt(end - 1) === 9)) end--;
-  return line.slice(from, end);
+  while (end > from) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 32 && c !== 44 && c !== 9) break;
+    end--;
+  }
+  return end;
 }
 
-function isNullPointer(v: string): boolean {
+function isNullPointer(line: string, a: number, b: number): boolean {
+  const v = line.slice(a, b);
   return v === '(null)' || v === '(nil)' || /^(?:0x)?0+$/.test(v);
 }
 
-function setField(target: Target, v: string, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
+function setField(target: Target, line: string, a: number, b: number, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
   switch (target) {
     case 'pfn':
-      if (!parseU64(v, u64)) return false;
+      if (!parseU64At(line, a, b, u64)) return false;
       if (!isAllOnes(u64)) s.setU64('pfn', r, u64.lo, u64.hi);
       return true;
     case 'pfn_end':
-      if (!parseU64(v, u64)) return false;
+      if (!parseU64At(line, a, b, u64)) return false;
       s.setU64('pfnEnd', r, u64.lo, u64.hi);
       return true;
     case 'ofs':
-      if (!parseU64(v, u64)) return false;
+      if (!parseU64At(line, a, b, u64)) return false;
       s.setU64('ofs', r, u64.lo, u64.hi);
       return true;
     case 'range': {
-      const m = RANGE.exec(v);
-      if (m === null || !parseU64(m[1] as string, u64)) return false;
+      const m = RANGE.exec(line.slice(a, b));
+      if (m === null || !parseU64At(m[1] as string, 0, (m[1] as string).length, u64)) return false;
       s.setU64('pfn', r, u64.lo, u64.hi);
-      if (!parseU64(m[2] as string, u64)) return false;
+      if (!parseU64At(m[2] as string, 0, (m[2] as string).length, u64)) return false;
       s.setU64('pfnEnd', r, u64.lo, u64.hi);
       return true;
     }
     case 'mapping':
-      if (!parsePointer(v, u64)) return false;
+      if (!parsePointerAt(line, a, b, u64)) return false;
       s.setU64('mapping', r, u64.lo, u64.hi);
       return true;
-    case 'order': return setSmall(s.order, s.orderOk, r, parseInt32(v, -128, 127));
-    case 'mt': return setSmall(s.mt, s.mtOk, r, parseInt32(v, -128, 127));
-    case 'count': return setSmall(s.count, s.countOk, r, parseInt32(v));
-    case 'mapcount': return setSmall(s.mapcount, s.mapcountOk, r, parseInt32(v));
-    case 'val': return setSmall(s.val, s.valOk, r, parseInt32(v));
-    case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32(v));
-    case 'flags': s.flags[r] = dicts.flags.intern(v); return true;
-    case 'gfp': s.gfp[r] = dicts.gfp.intern(v); return true;
+    case 'order': return setSmall(s.order, s.orderOk, r, parseInt32At(line, a, b, -128, 127));
+    case 'mt': return setSmall(s.mt, s.mtOk, r, parseInt32At(line, a, b, -128, 127));
+    case 'count': return setSmall(s.count, s.countOk, r, parseInt32At(line, a, b));
+    case 'mapcount': return setSmall(s.mapcount, s.mapcountOk, r, parseInt32At(line, a, b));
+    case 'val': return setSmall(s.val, s.valOk, r, parseInt32At(line, a, b));
+    case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32At(line, a, b));
+    case 'flags': s.flags[r] = dicts.flags.internRange(line, a, b); return true;
+    case 'gfp': s.gfp[r] = dicts.gfp.internRange(line, a, b); return true;
     case 'page': return true;
     case 'keep': return false;
   }

@@ -61,3 +61,67 @@ export function parseInt32(s: string, min = -2147483648, max = 2147483647): numb
 export function isAllOnes(v: U64): boolean {
   return v.lo === 0xffffffff && v.hi === 0xffffffff;
 }
+
+function hexAt(line: string, a: number, b: number, out: U64): boolean {
+  if (b <= a || b - a > 16) return false;
+  let lo = 0;
+  let hi = 0;
+  for (let i = a; i < b; i++) {
+    const c = line.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : (c | 0x20) >= 97 && (c | 0x20) <= 102 ? (c | 0x20) - 87 : -1;
+    if (d < 0) return false;
+    lo = lo * 16 + d;
+    const carry = Math.floor(lo / TWO32);
+    hi = hi * 16 + carry;
+    lo -= carry * TWO32;
+  }
+  out.lo = lo;
+  out.hi = hi;
+  return true;
+}
+
+function hasHexPrefix(line: string, a: number, b: number): boolean {
+  return b - a > 2 && line.charCodeAt(a) === 48 && (line.charCodeAt(a + 1) | 0x20) === 120;
+}
+
+/** parseU64 of line[a, b) without making a string. */
+export function parseU64At(line: string, a: number, b: number, out: U64): boolean {
+  if (hasHexPrefix(line, a, b)) return hexAt(line, a + 2, b, out);
+  if (b <= a || b - a > 15) return parseU64(line.slice(a, b), out);
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    n = n * 10 + (c - 48);
+  }
+  out.hi = Math.floor(n / TWO32);
+  out.lo = n - out.hi * TWO32;
+  return true;
+}
+
+/** parsePointer of line[a, b). */
+export function parsePointerAt(line: string, a: number, b: number, out: U64): boolean {
+  if (line.charCodeAt(a) === 40 /* ( */) return parsePointer(line.slice(a, b), out);
+  return hexAt(line, hasHexPrefix(line, a, b) ? a + 2 : a, b, out);
+}
+
+/** parseInt32 of line[a, b). */
+export function parseInt32At(line: string, a: number, b: number, min = -2147483648, max = 2147483647): number {
+  if (hasHexPrefix(line, a, b)) {
+    if (b - a > 10) return NaN;
+    const v: U64 = { lo: 0, hi: 0 };
+    return hexAt(line, a + 2, b, v) && v.lo >= min && v.lo <= max ? v.lo : NaN;
+  }
+  let i = a;
+  const neg = line.charCodeAt(i) === 45;
+  if (neg) i++;
+  if (i >= b || b - i > 11) return NaN;
+  let n = 0;
+  for (; i < b; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    n = n * 10 + (c - 48);
+  }
+  if (neg) n = -n;
+  return n >= min && n <= max ? n : NaN;
+}

@@ -3,55 +3,158 @@
  * trace-cmd trace_show_data()): `COMM-PID [(TGID)] [CPU] [FLAGS] TS: EVENT: ARGS`.
  *
  * Anchored on `-PID`, optional `(TGID)`/`(-----)`, `[CPU]` (Perfetto's approach): the comm is
- * whatever comes before and may contain spaces, dashes, brackets, parens, `<...>`. The lazy
- * comm group makes the FIRST anchor that yields a whole context win, so an event's argument
- * text can never be mistaken for a context.
+ * whatever comes before and may contain spaces, dashes, brackets, parens, `<...>`. The FIRST
+ * dash from the left at which a whole context (through `TS: `) can be read wins, so an
+ * event's argument text can never be mistaken for a context. Hand-written scanning (no regex,
+ * no substrings) because this runs for every line; it reads exactly what this regex reads:
+ *   ^(.*?)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,7})\s+)?(\d+)(?:\.(\d+))?:(?: |$)
  */
-import { parseMicros, parseTimestamp } from './timestamp.js';
+import { parseMicros, parseTimestampAt } from './timestamp.js';
 import { SKIP, type Token } from './types.js';
 
-// 1 comm, 2 pid, 3 tgid, 4 cpu, 5 flags (0..7 chars), 6 secs, 7 frac
-const CONTEXT = /^(.*?)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,7})\s+)?(\d+)(?:\.(\d+))?:(?: |$)/;
 // latency-format: `%8.8s-%-7d %3d` + flags + ` %4lldus%c: ` -> 1 comm, 2 pid, 3 cpu, 4 flags, 5 usecs
 const LATENCY = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)us.: /;
-const EVENT_NAME = /^([A-Za-z0-9_.-]+):(?: +|$)/;
 const FUNCTION_LINE = /^\S+ <-\S/;
+
+/** JavaScript's \s within latin1. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 export interface ContextMatch {
   /** Offset in the line where the text after the context starts. */
   rest: number;
-  flags: string;
+  flagsWidth: number;
   hasTgid: boolean;
 }
 
-/** Match the context at the start of `line`; fills tok's comm/pid/tgid/cpu/ts. */
-export function matchContext(line: string, tok: Token, latency: boolean): ContextMatch | null {
-  if (latency) {
-    const m = LATENCY.exec(line);
-    if (m === null) return null;
-    tok.comm = trimLeft(m[1] as string);
-    tok.pid = Number(m[2]);
-    tok.tgid = NaN;
-    tok.cpu = Number(m[3]);
-    tok.irqContext = irqContextOf(m[4]);
-    if (!parseMicros(m[5] as string, tok)) return markBadTs(tok);
-    return { rest: m[0].length, flags: m[4] ?? '', hasTgid: false };
+const match: ContextMatch = { rest: 0, flagsWidth: 0, hasTgid: false };
+
+/** Match the context at line[from...]; fills tok's comm/pid/tgid/cpu/ts/irqContext. The result object is reused. */
+export function matchContext(line: string, tok: Token, latency: boolean, from = 0): ContextMatch | null {
+  if (latency) return matchLatency(line, tok, from);
+  for (let dash = line.indexOf('-', from); dash >= 0; dash = line.indexOf('-', dash + 1)) {
+    const rest = contextAt(line, dash, tok);
+    if (rest === -2) return markBadTs(tok);
+    if (rest >= 0) {
+      let c0 = from;
+      while (line.charCodeAt(c0) === 32) c0++;
+      tok.commStart = Math.min(c0, dash);
+      tok.commEnd = dash;
+      match.rest = rest;
+      return match;
+    }
   }
-  const m = CONTEXT.exec(line);
-  if (m === null) return null;
-  tok.comm = trimLeft(m[1] as string);
-  tok.pid = Number(m[2]);
-  const tgid = m[3];
-  tok.tgid = tgid === undefined || tgid.charCodeAt(0) === 45 /* - */ ? NaN : Number(tgid);
-  tok.cpu = Number(m[4]);
-  tok.irqContext = irqContextOf(m[5]);
-  if (!parseTimestamp(m[6] as string, m[7], tok)) return markBadTs(tok);
-  return { rest: m[0].length, flags: m[5] ?? '', hasTgid: tgid !== undefined };
+  return null;
 }
 
-/** The hardirq/softirq character of the irq-info flags (3rd), '' when the column is absent. */
-function irqContextOf(flags: string | undefined): string {
-  return flags !== undefined && flags.length >= 3 ? (flags[2] as string) : '';
+/** The context after the comm, with the pid's dash at `dash`: end offset, -1 (no match) or -2 (bad timestamp). */
+function contextAt(line: string, dash: number, tok: Token): number {
+  const n = line.length;
+  let i = dash + 1;
+  let pid = 0;
+  const p0 = i;
+  for (let c = line.charCodeAt(i); isDigit(c); c = line.charCodeAt(++i)) pid = pid * 10 + (c - 48);
+  if (i === p0 || i - p0 > 10) return -1;
+  const s0 = i;
+  while (i < n && isSpace(line.charCodeAt(i))) i++;
+  if (i === s0) return -1;
+  let tgid = NaN;
+  let hasTgid = false;
+  if (line.charCodeAt(i) === 40 /* ( */) {
+    let j = i + 1;
+    while (j < n && isSpace(line.charCodeAt(j))) j++;
+    const t0 = j;
+    let t = 0;
+    if (isDigit(line.charCodeAt(j))) { for (let c = line.charCodeAt(j); isDigit(c); c = line.charCodeAt(++j)) t = t * 10 + (c - 48); tgid = j - t0 > 10 ? NaN : t; }
+    else while (line.charCodeAt(j) === 45) j++;
+    if (j === t0 || line.charCodeAt(j) !== 41 /* ) */) return -1;
+    j++;
+    const s1 = j;
+    while (j < n && isSpace(line.charCodeAt(j))) j++;
+    if (j === s1) return -1;
+    i = j;
+    hasTgid = true;
+  }
+  if (line.charCodeAt(i) !== 91 /* [ */) return -1;
+  i++;
+  const c0 = i;
+  let cpu = 0;
+  for (let c = line.charCodeAt(i); isDigit(c); c = line.charCodeAt(++i)) cpu = cpu * 10 + (c - 48);
+  if (i === c0 || line.charCodeAt(i) !== 93 /* ] */) return -1;
+  i++;
+  const s2 = i;
+  while (i < n && isSpace(line.charCodeAt(i))) i++;
+  if (i === s2) return -1;
+  // Optional flags column (\S{1,7} then whitespace), tried first as the regex does.
+  let f = i;
+  while (f < n && !isSpace(line.charCodeAt(f))) f++;
+  let flagsWidth = 0;
+  let end = -1;
+  if (f - i >= 1 && f - i <= 7 && f < n) {
+    let t = f;
+    while (t < n && isSpace(line.charCodeAt(t))) t++;
+    end = timestampAt(line, t, tok);
+    if (end >= 0) flagsWidth = f - i;
+  }
+  if (end === -1) end = timestampAt(line, i, tok);
+  if (end < 0) return end;
+  tok.pid = pid;
+  tok.tgid = tgid;
+  tok.cpu = cpu;
+  tok.irqContext = flagsWidth >= 3 ? line[i + 2] as string : '';
+  match.flagsWidth = flagsWidth;
+  match.hasTgid = hasTgid;
+  return end;
+}
+
+/** `(\d+)(?:\.(\d+))?:(?: |$)` at i: the offset after it, -1 when absent, -2 when out of range. */
+function timestampAt(line: string, i: number, tok: Token): number {
+  const s0 = i;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === s0) return -1;
+  const s1 = i;
+  let f0 = -1;
+  let f1 = -1;
+  if (line.charCodeAt(i) === 46 /* . */) {
+    f0 = i + 1;
+    i = f0;
+    while (isDigit(line.charCodeAt(i))) i++;
+    if (i === f0) return -1;
+    f1 = i;
+  }
+  if (line.charCodeAt(i) !== 58 /* : */) return -1;
+  i++;
+  if (i < line.length) {
+    if (line.charCodeAt(i) !== 32) return -1;
+    i++;
+  }
+  return parseTimestampAt(line, s0, s1, f0, f1, tok) ? i : -2;
+}
+
+function matchLatency(line: string, tok: Token, from: number): ContextMatch | null {
+  const text = from === 0 ? line : line.slice(from);
+  const m = LATENCY.exec(text);
+  if (m === null) return null;
+  const comm = m[1] as string;
+  let c0 = 0;
+  while (comm.charCodeAt(c0) === 32) c0++;
+  tok.commStart = from + c0;
+  tok.commEnd = from + comm.length;
+  tok.pid = Number(m[2]);
+  tok.tgid = NaN;
+  tok.cpu = Number(m[3]);
+  const flags = m[4] ?? '';
+  tok.irqContext = flags.length >= 3 ? flags[2] as string : '';
+  if (!parseMicros(m[5] as string, tok)) return markBadTs(tok);
+  match.rest = from + m[0].length;
+  match.flagsWidth = flags.length;
+  match.hasTgid = false;
+  return match;
 }
 
 function markBadTs(tok: Token): null {
@@ -59,10 +162,8 @@ function markBadTs(tok: Token): null {
   return null;
 }
 
-function trimLeft(s: string): string {
-  let i = 0;
-  while (s.charCodeAt(i) === 32) i++;
-  return i === 0 ? s : s.slice(i);
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 45;
 }
 
 /**
@@ -70,29 +171,33 @@ function trimLeft(s: string): string {
  * Sets tok.kind/event/argsStart. Returns false when nothing fits.
  */
 export function classifyAfterContext(line: string, start: number, tok: Token): boolean {
-  const rest = start === 0 ? line : line.slice(start);
-  if (rest.charCodeAt(0) === 60 /* < */ && (rest.startsWith('<stack trace') || rest.startsWith('<user stack trace'))) {
+  const n = line.length;
+  if (line.charCodeAt(start) === 60 /* < */ && (line.startsWith('<stack trace', start) || line.startsWith('<user stack trace', start))) {
     tok.kind = 'stack_header';
-    tok.userStack = rest.charCodeAt(1) === 117 /* u */;
+    tok.userStack = line.charCodeAt(start + 1) === 117 /* u */;
     return true;
   }
-  const m = EVENT_NAME.exec(rest);
-  if (m !== null) {
-    const name = m[1] as string;
-    // trace-cmd's stack event carries the frames on the following `=>` lines.
-    if (name === 'kernel_stack' || name === 'user_stack') {
+  let i = start;
+  while (i < n && isNameChar(line.charCodeAt(i))) i++;
+  if (i > start && line.charCodeAt(i) === 58 /* : */ && (i + 1 === n || line.charCodeAt(i + 1) === 32)) {
+    // trace-cmd's stack events carry the frames on the following `=>` lines.
+    if (line.startsWith('kernel_stack:', start) || line.startsWith('user_stack:', start)) {
       tok.kind = 'stack_header';
-      tok.userStack = name === 'user_stack';
+      tok.userStack = line.charCodeAt(start) === 117;
       return true;
     }
     tok.kind = 'event';
-    tok.event = name;
-    tok.argsStart = start + m[0].length;
+    tok.eventStart = start;
+    tok.eventEnd = i;
+    let a = i + 1;
+    while (line.charCodeAt(a) === 32) a++;
+    tok.argsStart = a;
     return true;
   }
-  if (FUNCTION_LINE.test(rest)) {
+  if (FUNCTION_LINE.test(start === 0 ? line : line.slice(start))) {
     tok.kind = 'event';
-    tok.event = 'function';
+    tok.eventStart = -1; // the function tracer's event: no name in the line
+    tok.eventEnd = -1;
     tok.argsStart = start;
     return true;
   }
@@ -148,19 +253,20 @@ export interface ContextStats {
 
 export function contextStats(lines: readonly string[], latency: boolean, strip: (l: string) => string): ContextStats {
   const st: ContextStats = { events: 0, flagsWidth: new Map(), tgid: 0, counter: 0, digits: new Map(), paddedNames: 0 };
-  const tok = { comm: '', pid: 0, tgid: NaN, cpu: 0, tsHi: 0, tsLo: 0, tsCounter: false, tsDigits: 0 } as Token;
+  const tok = { commStart: 0, commEnd: 0, pid: 0, tgid: NaN, cpu: 0, tsHi: 0, tsLo: 0, tsCounter: false, tsDigits: 0 } as Token;
   for (const raw of lines) {
     const line = strip(raw);
     const ctx = matchContext(line, tok, latency);
     if (ctx === null) continue;
-    if (!classifyAfterContext(line, ctx.rest, tok)) continue;
+    const { flagsWidth, hasTgid, rest } = ctx;
+    if (!classifyAfterContext(line, rest, tok)) continue;
     st.events++;
-    st.flagsWidth.set(ctx.flags.length, (st.flagsWidth.get(ctx.flags.length) ?? 0) + 1);
-    if (ctx.hasTgid) st.tgid++;
+    st.flagsWidth.set(flagsWidth, (st.flagsWidth.get(flagsWidth) ?? 0) + 1);
+    if (hasTgid) st.tgid++;
     if (tok.tsCounter) st.counter++;
     else st.digits.set(tok.tsDigits, (st.digits.get(tok.tsDigits) ?? 0) + 1);
     // trace-cmd pads `name:` to 20+ columns; the kernel prints exactly one space.
-    if (tok.kind === 'event' && tok.argsStart - (ctx.rest + tok.event.length + 1) >= 2) st.paddedNames++;
+    if (tok.kind === 'event' && tok.eventEnd >= 0 && tok.argsStart - (tok.eventEnd + 1) >= 2) st.paddedNames++;
   }
   return st;
 }

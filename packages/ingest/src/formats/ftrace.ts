@@ -47,14 +47,9 @@ export function tokenize(line: string, tok: Token, variant: Variant): void {
 
 /** Context + what follows; shared with trace-cmd (after its instance prefix). */
 export function tokenizeContextLine(line: string, from: number, tok: Token, latency: boolean): void {
-  const text = from === 0 ? line : line.slice(from);
   tok.reason = SKIP.unparsed;
-  const ctx = matchContext(text, tok, latency);
-  if (ctx === null || !classifyAfterContext(text, ctx.rest, tok)) {
-    tok.kind = 'unparsed';
-    return;
-  }
-  tok.argsStart += from;
+  const ctx = matchContext(line, tok, latency, from);
+  if (ctx === null || !classifyAfterContext(line, ctx.rest, tok)) tok.kind = 'unparsed';
 }
 
 export const ftrace: FrontendModule = { frontend: 'ftrace', sniff, tokenize };

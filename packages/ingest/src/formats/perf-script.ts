@@ -14,7 +14,6 @@ const SAMPLE = /^(.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+)(?:\.(\d+))?:
 const SPACE_FRAME = /^\s+[0-9a-f]{1,16} \S/;
 
 export function sniff(firstLines: readonly string[]): Variant | null {
-  const tok = { comm: '', pid: 0, tgid: NaN, cpu: 0, tsHi: 0, tsLo: 0, tsCounter: false, tsDigits: 0 } as Token;
   let events = 0;
   let withCpu = 0;
   let tabs = 0;
@@ -26,7 +25,6 @@ export function sniff(firstLines: readonly string[]): Variant | null {
     events++;
     if (m[4] !== undefined) withCpu++;
     if (m[6] !== undefined) digits = m[6].length;
-    void tok;
   }
   if (events === 0) return null;
   const parts = ['script'];
@@ -52,13 +50,19 @@ export function tokenize(line: string, tok: Token, _variant: Variant, inCallchai
     const comm = m[1] as string;
     let i = 0;
     while (comm.charCodeAt(i) === 32) i++;
-    tok.comm = i === 0 ? comm : comm.slice(i);
+    tok.commStart = i;
+    tok.commEnd = comm.length;
     tok.pid = Number(m[3] ?? m[2]);
     tok.tgid = m[3] === undefined ? NaN : Number(m[2]);
     tok.cpu = m[4] === undefined ? 0 : Number(m[4]);
     if (!parseTimestamp(m[5] as string, m[6], tok)) { tok.kind = 'unparsed'; tok.reason = SKIP.badTimestamp; return; }
+    // The event name is the last part of `sys:event`, which ends just before the final ':' of the match.
     const full = m[7] as string;
-    tok.event = full.slice(full.lastIndexOf(':') + 1);
+    let e = m[0].length;
+    if (e > 0 && line.charCodeAt(e - 1) !== 58) e--;
+    e--;
+    tok.eventEnd = e;
+    tok.eventStart = e - full.length + full.lastIndexOf(':') + 1;
     tok.kind = 'event';
     let a = m[0].length;
     while (line.charCodeAt(a) === 32) a++;

@@ -35,7 +35,9 @@ export type MarkerKind = 'lost' | 'dropped' | 'buffer_started';
 
 export interface Token {
   kind: LineKind;
-  comm: string;
+  /** Task name: `line.slice(commStart, commEnd)` (indices avoid a string per line). */
+  commStart: number;
+  commEnd: number;
   pid: number;
   /** NaN when the trace has no tgid column or prints `(-----)`. */
   tgid: number;
@@ -53,8 +55,9 @@ export interface Token {
   irqContext: string;
   /** stack_header: a user-space stack (`<user stack trace>`, trace-cmd user_stack). */
   userStack: boolean;
-  /** Event name without system prefix. */
-  event: string;
+  /** Event name without system prefix: `line.slice(eventStart, eventEnd)`. */
+  eventStart: number;
+  eventEnd: number;
   /** Argument text: `line.slice(argsStart)` (the tokenizer works on one line string). */
   argsStart: number;
   frame: string;
@@ -66,8 +69,8 @@ export interface Token {
 
 export function newToken(): Token {
   return {
-    kind: 'unparsed', comm: '', pid: 0, tgid: NaN, cpu: 0, tsHi: 0, tsLo: 0, tsCounter: false, tsDigits: 0, irqContext: '', userStack: false,
-    event: '', argsStart: 0, frame: '', markerKind: 'lost', markerCount: null, reason: '',
+    kind: 'unparsed', commStart: 0, commEnd: 0, pid: 0, tgid: NaN, cpu: 0, tsHi: 0, tsLo: 0, tsCounter: false, tsDigits: 0, irqContext: '', userStack: false,
+    eventStart: 0, eventEnd: 0, argsStart: 0, frame: '', markerKind: 'lost', markerCount: null, reason: '',
   };
 }
 
@@ -91,4 +94,7 @@ export const SKIP = {
   clockMismatch: 'timestamp form differs from the trace clock',
   badTimestamp: 'timestamp out of range',
   stackAfterEmit: 'stack trace for an event already emitted (live stream)',
+  // An event line at the very end without its newline was cut off (full disk, killed capture):
+  // its last field may be a prefix of the real value, so it is not trusted.
+  cutOff: 'last line cut off (no newline at end of input)',
 } as const;

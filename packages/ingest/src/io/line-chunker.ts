@@ -4,16 +4,23 @@
  */
 export interface LineChunk { bytes: Uint8Array; startLine: number }
 
+/** Longest line accepted by default: a line without a newline for longer is not a text trace (and must not exhaust memory). */
+export const DEFAULT_MAX_LINE_BYTES = 64 << 20;
+
 export class LineChunker {
   private parts: Uint8Array[] = [];
   private size = 0;
   private nextLine = 1;
+  /** Bytes of the last, still unterminated line in the buffer. */
+  private openLineBytes = 0;
 
-  constructor(private readonly target: number) {}
+  constructor(private readonly target: number, private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    private readonly onLineTooLong: (line: number, maxLineBytes: number) => Error = lineTooLong) {}
 
-  /** Add bytes; returns the chunks that are now complete. */
+  /** Add bytes; returns the chunks that are now complete. Throws for a line longer than maxLineBytes. */
   push(bytes: Uint8Array): LineChunk[] {
     if (bytes.length === 0) return [];
+    this.checkLineLengths(bytes);
     this.parts.push(bytes);
     this.size += bytes.length;
     const out: LineChunk[] = [];
@@ -23,6 +30,42 @@ export class LineChunker {
       out.push(c);
     }
     return out;
+  }
+
+  /**
+   * Line lengths are checked as bytes arrive, before they are buffered, so memory stays
+   * bounded by maxLineBytes whatever the input (a 5 GB line without a newline included).
+   */
+  private checkLineLengths(bytes: Uint8Array): void {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let nl = b.indexOf(10);
+    if (nl < 0) {
+      this.openLineBytes += b.length;
+      if (this.openLineBytes > this.maxLineBytes) throw this.onLineTooLong(this.lineAt(this.size), this.maxLineBytes);
+      return;
+    }
+    if (this.openLineBytes + nl > this.maxLineBytes) throw this.onLineTooLong(this.lineAt(this.size), this.maxLineBytes);
+    // Whole lines inside this piece can only be too long when the piece itself is.
+    if (b.length > this.maxLineBytes) {
+      for (let next = b.indexOf(10, nl + 1); next >= 0; nl = next, next = b.indexOf(10, nl + 1)) {
+        if (next - nl - 1 > this.maxLineBytes) throw this.onLineTooLong(this.lineAt(this.size) + countNewlines(b.subarray(0, nl + 1)), this.maxLineBytes);
+      }
+    }
+    nl = b.lastIndexOf(10);
+    this.openLineBytes = b.length - nl - 1;
+    if (this.openLineBytes > this.maxLineBytes) throw this.onLineTooLong(this.lineAt(this.size) + countNewlines(b), this.maxLineBytes);
+  }
+
+  /** Line number of the line holding buffered byte `offset` (only on the error path). */
+  private lineAt(offset: number): number {
+    let n = this.nextLine;
+    let at = 0;
+    for (const p of this.parts) {
+      if (at >= offset) break;
+      n += countNewlines(p.subarray(0, Math.min(p.length, offset - at)));
+      at += p.length;
+    }
+    return n;
   }
 
   /** All complete lines buffered so far (live streams when input pauses). */
@@ -60,10 +103,15 @@ export class LineChunker {
     }
     this.parts = this.parts.slice(i);
     this.size -= cutAt;
+    if (all) this.openLineBytes = 0;
     const startLine = this.nextLine;
     this.nextLine += countNewlines(bytes);
     return { bytes, startLine };
   }
+}
+
+function lineTooLong(line: number, maxLineBytes: number): Error {
+  return new Error(`line ${line} is longer than ${maxLineBytes} bytes`);
 }
 
 /** Offset (over the concatenated parts) of the last '\n' before `limit`, or -1. */

@@ -51,8 +51,11 @@ export interface ChunkResult {
   /** Chunk-local unique stacks (frames, innermost first), ids in first-seen order. */
   stacks: string[][];
   unresolved: StackRef[];
-  /** Frame lines before anything else: they continue the previous chunk's open stack. */
-  leading: { frames: string[]; firstLine: number; terminatorLine: number };
+  /**
+   * Frame lines before anything else: they continue the previous chunk's open stack.
+   * `open`: the whole chunk was such frames (the stack may go on in the next chunk).
+   */
+  leading: { frames: string[]; firstLine: number; terminatorLine: number; open: boolean };
   tail: OpenStack | null;
   targets: StackTargetsData;
   acct: Accounting;
@@ -74,7 +77,7 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   const stacks: string[][] = [];
   const unresolved: StackRef[] = [];
   const targets = new StackTargets();
-  const leading = { frames: [] as string[], firstLine: startLine, terminatorLine: 0 };
+  const leading = { frames: [] as string[], firstLine: startLine, terminatorLine: 0, open: false };
   const perf = variant.frontend === 'perf-script';
   let inLeading = true;
   let open: OpenStack | null = null;
@@ -119,8 +122,10 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
         inLeading = false;
         closeOpen();
         if (tok.tsCounter !== (variant.clock === 'counter')) { acct.skip(SKIP.clockMismatch, lineNo); break; }
+        if (nl === len && bytes[len - 1] !== 10) { acct.skip(SKIP.cutOff, lineNo); break; }
         const r = addEvent(store, tok, lineNo, line, dicts);
-        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !parseTypedFields(tok.event, line, tok.argsStart, store, r, dicts));
+        const event = dicts.event.values[store.event[r] as number] as string;
+        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !parseTypedFields(event, line, tok.argsStart, store, r, dicts));
         acct.events++;
         if (perf) open = { frames: [], target: r, cpu: tok.cpu, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line: lineNo + 1, entryLines: 0, frameLines: 0, skipReason: null };
         else targets.eventSeen(tok.cpu, r, tok.irqContext);
@@ -160,6 +165,7 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
     }
     pos = nl + 1;
   }
+  leading.open = inLeading;
   const tail = open as OpenStack | null;
   return {
     startLine,
@@ -174,7 +180,7 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   };
 }
 
-function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, _line: string,
+function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, line: string,
   dicts: { comm: Dict; event: Dict }): number {
   const r = store.addRow();
   store.line[r] = lineNo;
@@ -183,8 +189,9 @@ function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: num
   store.cpu[r] = tok.cpu;
   store.pid[r] = tok.pid;
   if (!Number.isNaN(tok.tgid)) { store.tgid[r] = tok.tgid; store.tgidOk[r] = 1; }
-  store.comm[r] = dicts.comm.intern(tok.comm);
-  store.event[r] = dicts.event.intern(tok.event);
+  store.comm[r] = dicts.comm.internRange(line, tok.commStart, tok.commEnd);
+  // The function tracer's lines name no event: the kernel calls it `function`.
+  store.event[r] = tok.eventStart < 0 ? dicts.event.intern('function') : dicts.event.internRange(line, tok.eventStart, tok.eventEnd);
   return r;
 }
 

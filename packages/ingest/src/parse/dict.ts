@@ -6,6 +6,13 @@ export class Dict {
   private last = '';
   private lastId = -1;
 
+  /** intern(line.slice(start, end)) without making the string when it repeats the last value. */
+  internRange(line: string, start: number, end: number): number {
+    const last = this.last;
+    if (end - start === last.length && this.lastId >= 0 && line.startsWith(last, start)) return this.lastId;
+    return this.intern(line.slice(start, end));
+  }
+
   intern(s: string): number {
     if (s === this.last) return this.lastId;
     let id = this.ids.get(s);

@@ -56,7 +56,7 @@ export class Merger {
       if (typeof target === 'string') this.acct.stackToSkipped(target, ref.line, ref.entryLines, ref.frameLines);
       else this.pending.stack[target - this.flushed] = stackMap[ref.stack] as number;
     }
-    this.tail = null;
+    if (!c.leading.open) this.tail = null;
     if (c.tail !== null) {
       const t = { ...c.tail, frames: [...c.tail.frames] };
       if (t.target >= 0) t.target += base;
@@ -115,7 +115,8 @@ export class Merger {
     t.frameLines += lead.frames.length;
     this.acct.stackFrames += lead.frames.length;
     if (lead.terminatorLine > 0) this.acct.callchainEnds++;
-    this.closeTail();
+    // A chunk of nothing but frames: the stack may continue in the next chunk.
+    if (!lead.open) this.closeTail();
   }
 
   private closeTail(): void {

@@ -117,10 +117,12 @@ export class RowStore {
   }
 
   setU64(col: U64Column, r: number, lo: number, hi: number): void {
-    const a = this[col];
-    a[2 * r] = lo;
-    a[2 * r + 1] = hi;
-    this[`${col}Ok`][r] = 1;
+    switch (col) {
+      case 'pfn': this.pfn[2 * r] = lo; this.pfn[2 * r + 1] = hi; this.pfnOk[r] = 1; return;
+      case 'mapping': this.mapping[2 * r] = lo; this.mapping[2 * r + 1] = hi; this.mappingOk[r] = 1; return;
+      case 'pfnEnd': this.pfnEnd[2 * r] = lo; this.pfnEnd[2 * r + 1] = hi; this.pfnEndOk[r] = 1; return;
+      case 'ofs': this.ofs[2 * r] = lo; this.ofs[2 * r + 1] = hi; this.ofsOk[r] = 1; return;
+    }
   }
 
   setArgs(r: number, bytes: Uint8Array): void {

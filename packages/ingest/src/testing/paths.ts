@@ -2,7 +2,8 @@
  * Paths for tests: the repository root, bundled fixtures, and the real traces of
  * ../shared/traces (present on every developer machine and in CI beside the clone).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { decompress as zstdDecompress } from 'fzstd';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,4 +34,10 @@ export function haveSharedTraces(): boolean {
   if (!ok && process.env.CI) throw new Error(`real traces not found at ${sharedTracesDir()} (CI must have shared/ beside the clone)`);
   if (!ok) console.warn(`NOTE: real traces not found at ${sharedTracesDir()}: tests over shared/traces are skipped here`);
   return ok;
+}
+
+/** The bytes of a trace file, decompressed when it is .zst (for tests that feed text). */
+export function readTraceBytes(path: string): Buffer {
+  const raw = readFileSync(path);
+  return path.endsWith('.zst') ? Buffer.from(zstdDecompress(raw)) : raw;
 }

@@ -31,5 +31,5 @@ export function readRun(runDir: string): { events: Table; stacks: Table } {
 export function column<T = unknown>(t: Table, name: string): T[] {
   const c = t.getChild(name);
   if (c === null) throw new Error(`no column ${name}`);
-  return c.toArray() instanceof Array || ArrayBuffer.isView(c.toArray()) ? [...c].map((v) => v as T) : [];
+  return [...c] as T[];
 }

@@ -6,11 +6,12 @@
  * operation, a concurrent operation on another CPU can make it disagree legitimately: such
  * cases are left to the reordering tolerance.
  */
-import { OP } from '../model/ops.js';
+import { OP, REF_OPS } from '../model/ops.js';
 import { hex, type Detector } from './types.js';
 
 export const countDiscontinuity: Detector = {
   kind: 'count_discontinuity',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (!p.refKnown || p.frozen || !e.hasVal) return;

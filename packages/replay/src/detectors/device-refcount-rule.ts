@@ -5,11 +5,12 @@
  * is handed out only by its driver (zone_device_page_init: page_ref_set 1), so a plain get
  * on an idle page is a use of a free device page; and no put may go below the idle value.
  */
-import { OP } from '../model/ops.js';
+import { OP, REF_OPS } from '../model/ops.js';
 import { hex, type Detector } from './types.js';
 
 export const deviceRefcountRule: Detector = {
   kind: 'device_refcount_rule',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (p.device === null || !e.hasVal) return;

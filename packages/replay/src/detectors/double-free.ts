@@ -8,17 +8,17 @@
  * an untraced allocation; clean 6.18 captures show hundreds of such repeated frees. Then it
  * is only info and the message says why.
  */
-import { OP } from '../model/ops.js';
+import { OP, FREE_OPS } from '../model/ops.js';
 import { BUDDY } from '../model/page.js';
 import { hex, type Detector } from './types.js';
 
 export const doubleFree: Detector = {
   kind: 'double_free',
+  ops: FREE_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (e.op !== OP.FREE && e.op !== OP.FREE_BATCHED) return;
-    if (p.buddy !== BUDDY.FREE || ctx.model.reusedSinceFree(p)) return;
-    if (ctx.model.isPairedFree(p, e)) return;
+    if (p.buddy !== BUDDY.FREE || ctx.model.isPairedFree(p, e) || ctx.model.reusedSinceFree(p)) return;
     const certain = ctx.model.hasRefEvents;
     ctx.report({
       kind: 'double_free',

@@ -4,12 +4,13 @@
  * successful page_ref_freeze), so a free with references left means someone still holds
  * a pointer to a page that is about to be reused.
  */
-import { OP } from '../model/ops.js';
+import { OP, FREE_OPS } from '../model/ops.js';
 import { BUDDY } from '../model/page.js';
 import { describeHolders, hex, type Detector } from './types.js';
 
 export const freeWithReferences: Detector = {
   kind: 'free_with_references',
+  ops: FREE_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (e.op !== OP.FREE && e.op !== OP.FREE_BATCHED) return;

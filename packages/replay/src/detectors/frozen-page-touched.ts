@@ -4,11 +4,12 @@
  * that speculative gets fail; a plain get/put while frozen corrupts the count the unfreeze
  * will overwrite.
  */
-import { OP } from '../model/ops.js';
+import { OP, REF_OPS } from '../model/ops.js';
 import { hex, type Detector } from './types.js';
 
 export const frozenPageTouched: Detector = {
   kind: 'frozen_page_touched',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (!p.frozen) return;

@@ -5,11 +5,12 @@
  * pages of profiles without map-time references (fsdax before 6.15) are exempt: their
  * mappings legitimately hold no references.
  */
-import { OP } from '../model/ops.js';
+import { OP, REF_OPS } from '../model/ops.js';
 import { hex, type Detector } from './types.js';
 
 export const mapcountExceedsRefcount: Detector = {
   kind: 'mapcount_exceeds_refcount',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (e.op < OP.REF_SET || e.op > OP.REF_UNFREEZE || e.op === OP.REF_FREEZE) return;

@@ -9,6 +9,7 @@ import { describeHolders, hex, type Detector } from './types.js';
 
 export const migrationBlocked: Detector = {
   kind: 'migration_blocked',
+  ops: [OP.REF_FREEZE],
   reset() {},
   handleEvent(e, p, ctx) {
     if (e.op !== OP.REF_FREEZE || e.ret !== 0 || !e.hasCount || !e.hasVal) return;

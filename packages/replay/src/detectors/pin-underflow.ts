@@ -3,11 +3,12 @@
  * small page) with no pin outstanding. Certain only when the refcount before the unpin was
  * below the bias, i.e. no pin could have been taken before the trace started either.
  */
-import { GUP_PIN_COUNTING_BIAS, OP } from '../model/ops.js';
+import { GUP_PIN_COUNTING_BIAS, OP, REF_OPS } from '../model/ops.js';
 import { hex, type Detector } from './types.js';
 
 export const pinUnderflow: Detector = {
   kind: 'pin_underflow',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (e.op !== OP.REF_MOD && e.op !== OP.REF_MOD_TEST && e.op !== OP.REF_MOD_RETURN) return;

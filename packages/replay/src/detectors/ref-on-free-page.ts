@@ -4,18 +4,19 @@
  * (page_ref_mod_unless ret=0: get_page_unless_zero / folio_try_get on a free page) are the
  * kernel's normal way to lose a race and are never reported.
  */
-import { OP } from '../model/ops.js';
+import { OP, REF_OPS } from '../model/ops.js';
 import { BUDDY } from '../model/page.js';
 import { hex, type Detector } from './types.js';
 
 export const refOnFreePage: Detector = {
   kind: 'ref_on_free_page',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
-    if (p.buddy !== BUDDY.FREE || p.device !== null || ctx.model.reusedSinceFree(p)) return;
+    if (p.buddy !== BUDDY.FREE || p.device !== null) return;
     const speculativeFail = e.op === OP.REF_MOD_UNLESS && e.ret === 0;
     const touchesRef = e.op === OP.REF_MOD || e.op === OP.REF_MOD_TEST || e.op === OP.REF_MOD_RETURN || (e.op === OP.REF_MOD_UNLESS && !speculativeFail);
-    if (!touchesRef || !e.hasVal) return;
+    if (!touchesRef || !e.hasVal || ctx.model.reusedSinceFree(p)) return;
     const what = e.val > 0 ? `a get (+${e.val})` : `a put (${e.val})`;
     ctx.report({
       kind: 'ref_on_free_page',

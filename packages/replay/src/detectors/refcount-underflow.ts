@@ -4,11 +4,12 @@
  * page_ref_*_return) is negative. A racy read can show a stale value but never a negative
  * one, because a refcount is never legitimately below zero.
  */
-import { OP, GUP_PIN_COUNTING_BIAS } from '../model/ops.js';
+import { OP, GUP_PIN_COUNTING_BIAS, REF_OPS } from '../model/ops.js';
 import type { Detector } from './types.js';
 
 export const refcountUnderflow: Detector = {
   kind: 'refcount_underflow',
+  ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
     if (e.op !== OP.REF_MOD && e.op !== OP.REF_MOD_TEST && e.op !== OP.REF_MOD_RETURN) return;

@@ -5,6 +5,7 @@
  */
 import type { EventView } from '../model/event.js';
 import type { PageModel } from '../model/model.js';
+import type { Op } from '../model/ops.js';
 import type { PageState } from '../model/page.js';
 import type { Profile } from '../model/profiles.js';
 import type { ProfileChoice, Severity } from '../types.js';
@@ -44,6 +45,8 @@ export interface DetectorContext {
 
 export interface Detector {
   readonly kind: string;
+  /** The event operations handleEvent wants (the processor dispatches only these). */
+  readonly ops?: readonly Op[];
   reset(): void;
   handleEvent?(e: EventView, p: PageState, ctx: DetectorContext): void;
   finalize?(ctx: DetectorContext): void;

@@ -184,16 +184,26 @@ export class PageModel {
     if (v > 0) { p.gets++; this.pushHolder(p, e, v); } else if (v < 0) { p.puts++; this.popHolder(p); }
   }
 
+  /** Holder records are recycled: a get/put pair must not cost a garbage-collected object. */
+  private readonly holderPool: Holder[] = [];
+
   private holderOf(e: EventView, val: number): Holder {
-    return { line: e.line, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
+    const h = this.holderPool.pop();
+    if (h === undefined) return { line: e.line, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
+    h.line = e.line; h.pid = e.pid; h.commIndex = e.commIndex; h.val = val; h.stackId = e.stackId; h.ts = e.ts;
+    return h;
   }
 
   private pushHolder(p: PageState, e: EventView, val: number): void {
-    if (p.holders.length >= MAX_HOLDERS) p.holders.shift();
+    if (p.holders.length >= MAX_HOLDERS) this.recycle(p.holders.shift());
     p.holders.push(this.holderOf(e, val));
   }
 
-  private popHolder(p: PageState): void { p.holders.pop(); }
+  private popHolder(p: PageState): void { this.recycle(p.holders.pop()); }
+
+  private recycle(h: Holder | undefined): void {
+    if (h !== undefined && this.holderPool.length < 4096) this.holderPool.push(h);
+  }
 
   private applyFreeze(p: PageState, e: EventView): void {
     if (e.ret === 1) {
@@ -202,7 +212,7 @@ export class PageModel {
       p.frozenExpected = e.val;
       p.ref = 0;
       p.refKnown = true;
-      p.holders = [];
+      while (p.holders.length > 0) this.recycle(p.holders.pop());
     }
     this.resync(p, e);
     if (e.ret === 1) p.ref = 0;
@@ -242,7 +252,7 @@ export class PageModel {
 
   /** A fresh life of the page: nothing from the previous one is still held. */
   private newLife(p: PageState): void {
-    p.holders = [];
+    while (p.holders.length > 0) this.recycle(p.holders.pop());
     p.pins = 0;
     p.pinHolders = [];
     p.lastFreeOp = 0;

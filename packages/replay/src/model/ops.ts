@@ -57,3 +57,8 @@ export const isPageRefOp = (op: Op): boolean => op >= OP.REF_SET && op <= OP.REF
 
 /** GUP_PIN_COUNTING_BIAS (include/linux/mm.h, v5.7+): one FOLL_PIN on a small folio. */
 export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** Operations that change or report a refcount (what most detectors look at). */
+export const REF_OPS: readonly Op[] = [OP.REF_SET, OP.REF_MOD, OP.REF_MOD_TEST, OP.REF_MOD_RETURN, OP.REF_MOD_UNLESS, OP.REF_FREEZE, OP.REF_UNFREEZE];
+export const FREE_OPS: readonly Op[] = [OP.FREE, OP.FREE_BATCHED];
+export const OP_COUNT = 16;

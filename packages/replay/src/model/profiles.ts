@@ -86,7 +86,8 @@ export function kernelReleaseOf(meta: RunMeta): { release: string; source: strin
 
 export function chooseProfile(meta: RunMeta, opts: { profile?: string; kernel?: string }, ev: TraceEvidence | null): ChosenProfile {
   const evidence: string[] = [];
-  const allocOrder = allocOrderFrom(ev, evidence);
+  const orderEvidence: string[] = [];
+  const allocOrder = allocOrderFrom(ev, orderEvidence);
   let version: number | null = null;
   let profile: Profile;
   let source: string;
@@ -110,6 +111,7 @@ export function chooseProfile(meta: RunMeta, opts: { profile?: string; kernel?: 
       ({ profile, source } = profileFromEvidence(ev, allocOrder, evidence));
     }
   }
+  evidence.push(...orderEvidence);
   const mapcountRaw = (version !== null && version >= 6010) || (ev?.rawMapcountSeen ?? false);
   if (ev?.rawMapcountSeen) evidence.push('a page_ref mapcount of -1 was printed: raw _mapcount (6.10+)');
   const order: ProfileChoice['alloc_order'] = allocOrder !== 'unknown' ? allocOrder

@@ -30,7 +30,7 @@ export function writeTraceText(text: string, like?: string): string {
 
 export async function replayFile(input: string, opts: ReplayOptions = {}): Promise<ReplayedRun> {
   const runDir = mkdtempSync(join(tmpdir(), 'pagetrace-run-'));
-  await ingestTrace({ input, outDir: runDir });
+  await ingestTrace({ input, outDir: runDir, workers: 1 });
   const summary = await replayRun(runDir, opts);
   return { runDir, summary, anomalies: await readAnomalies(runDir) };
 }

@@ -36,7 +36,7 @@ export async function loadFactTables(conn: DuckDBConnection, dir: string): Promi
   await createFactTable(conn, 'skipped_lines', 'reason VARCHAR, lines BIGINT, first_lines VARCHAR',
     Object.entries(lines?.skipped_by_reason ?? {}).sort(([a], [b]) => a.localeCompare(b))
       .map(([reason, r]) => [reason, r.count, r.first_lines.join(' ')]));
-  await createFactTable(conn, 'lost_events', 'cpu INTEGER, line BIGINT, count BIGINT, kind VARCHAR',
+  await createFactTable(conn, 'lost_events', 'cpu INTEGER, line UBIGINT, count BIGINT, kind VARCHAR',
     (meta?.lost_events ?? []).map((m) => [m.cpu, m.line, m.count, m.kind]));
   tables.push('meta', 'line_accounting', 'skipped_lines', 'lost_events');
   const replayPath = join(dir, RUN_FILES.replay);

@@ -72,6 +72,9 @@ export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Pr
       tables.push(name);
     }
     tables.push(...await loadFactTables(conn, dir));
+    // For a small left side DuckDB runs an ASOF join as a loop that rescans the right side
+    // (here: the events, produced by JS) once per row; the sort-merge ASOF join scans it once.
+    await conn.run('SET asof_loop_join_threshold = 0');
     if (!opts.allowWrite) await lockDown(conn, dir);
     return {
       runDir: dir, conn, tables, loadTimings, close,

@@ -42,9 +42,3 @@ export async function collectReportData(db: RunDb, tool: string): Promise<Report
   }
   return { schema: 'pagetrace-report-data', version: 1, tool, run_dir: db.runDir, tables };
 }
-
-/** Column `name` of row `i` of a result (tables are column lists + row arrays). */
-export function cell(table: JsonTable, row: number, name: string): unknown {
-  const col = table.columns.indexOf(name);
-  return col < 0 ? undefined : table.rows[row]?.[col];
-}
