@@ -12,7 +12,7 @@ import { DETECTORS, type At, type DetectorContext, type Finding } from './detect
 import { liveGroups } from './detectors/live-at-end.js';
 import { DeviceRanges } from './model/device-ranges.js';
 import { EventView } from './model/event.js';
-import { MAPPING, PageModel } from './model/model.js';
+import { FLAG_LRU, FLAG_SLAB, FLAG_SWAPCACHE, FLAG_USER_PAGE, MAPPING, PageModel } from './model/model.js';
 import { OP, OP_COUNT, isPageRefOp, opOfEventName, type Op } from './model/ops.js';
 import type { PageState } from './model/page.js';
 import { chooseProfile, type ChosenProfile, type TraceEvidence } from './model/profiles.js';
@@ -136,7 +136,7 @@ export class ReplayProcessor implements Replayer {
       const handlers = HANDLERS_BY_OP[e.op] as EventHandler[];
       for (let k = 0; k < handlers.length; k++) (handlers[k] as EventHandler)(e, p, ctx);
       model.touch(p, e);
-      model.apply(p, e, e.mappingKind, (bits & FLAG_SWAPCACHE) !== 0);
+      model.apply(p, e, e.mappingKind, bits);
     }
     this.end = { ts: e.ts, line: e.line, row: this.row - 1 };
   }
@@ -349,9 +349,6 @@ function mappingKindOf(col: Int64Col | null, i: number): number {
   }
 }
 
-const FLAG_SWAPCACHE = 1;
-const FLAG_USER_PAGE = 2;
-const FLAG_SLAB = 4;
 
 /**
  * Per flags-dictionary entry: swap cache (PG_swapcache = owner_priv_1 on swapbacked pages),
@@ -367,6 +364,7 @@ function flagBitsOf(col: DictCol | null): Uint8Array | null {
     if (set.has('swapcache') || (set.has('owner_priv_1') && set.has('swapbacked'))) b |= FLAG_SWAPCACHE;
     if (set.has('lru') || set.has('swapbacked') || set.has('mappedtodisk') || set.has('anon')) b |= FLAG_USER_PAGE;
     if (set.has('slab')) b |= FLAG_SLAB;
+    if (set.has('lru')) b |= FLAG_LRU;
     out[k] = b;
   });
   return out;

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import {
-  DEFAULT_BUFFER_KB, parseEventList, parsePfnRange, PRESET_NAMES, recordTrace, type PresetName, type RecordOptions,
+  parseEventList, parsePfnRange, PRESET_NAMES, recordTrace, type PresetName, type RecordOptions,
 } from '@pagetrace/ingest/capture';
 import { PagetraceCommand } from '../base.js';
 
@@ -13,7 +13,7 @@ export const captureFlags = {
   events: Flags.string({ description: 'extra events, comma-separated: system:event, system:* or system (only these when no --preset)' }),
   stacktrace: Flags.boolean({ description: 'record a kernel stack with every event (options/stacktrace)' }),
   pfn: Flags.string({ description: 'only page events with START <= pfn < END (hex 0x.. or decimal), as kernel event filters' }),
-  'buffer-kb': Flags.integer({ description: `ring buffer per CPU in KB (default ${DEFAULT_BUFFER_KB})`, min: 4 }),
+  'buffer-kb': Flags.integer({ description: 'ring buffer per CPU in KB (default: 1/64 of RAM over the CPUs, 4096..65536)', min: 4 }),
 };
 
 interface CaptureFlagValues {

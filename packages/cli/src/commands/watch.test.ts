@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RUN_FILES } from '@pagetrace/ingest';
+import { ingestTrace, RUN_FILES } from '@pagetrace/ingest';
 import { canRecordHere, instanceExists, locateTracefs, readSidecar, WATCH_TRACE_FILE, WORKLOADS } from '@pagetrace/ingest/capture';
 import { haveSharedTraces, repoRoot, sharedTracesDir } from '@pagetrace/ingest/testing';
 import { Mutator } from '@pagetrace/replay/testing';
@@ -41,7 +41,10 @@ describe('pagetrace watch --input FIFO', () => {
         r.text.startsWith('ERROR ') && r.text.includes(`pfn=0x${mutation.pfn.toString(16)} `) && r.text.includes(`line=${mutation.line} `);
       // Slowly: 500 lines every 50 ms for the first 20000 lines (the mutation is near the start).
       const writer = createWriteStream(fifo);
-      const write = (chunk: string): Promise<void> => new Promise((resolve, reject) => writer.write(chunk, (e) => (e ? reject(e) : resolve())));
+      // EPIPE means watch stopped reading early: fail with what it said.
+      writer.on('error', () => undefined);
+      const write = (chunk: string): Promise<void> => new Promise((resolve, reject) =>
+        writer.write(chunk, (e) => (e ? reject(new Error(`watch stopped reading (${e.message}); stderr: ${stderr}`)) : resolve())));
       const SLOW = 20_000;
       for (let i = 0; i < Math.min(SLOW, lines.length); i += 500) {
         await write(`${lines.slice(i, Math.min(i + 500, SLOW)).join('\n')}\n`);
@@ -102,6 +105,29 @@ async function expectLiveRunDir(runDir: string): Promise<void> {
   expect(meta.kernel?.release).toBe(s.uname_r);
 }
 
+describe('pagetrace watch --input -', () => {
+  it('reads standard input to the end and leaves a complete, clean run directory', async () => {
+    if (!haveSharedTraces()) return;
+    const text = Mutator.fromFile(join(sharedTracesDir(), 'guest', 'thp', 'trace.txt.zst')).trace.render().text;
+    const dir = mkdtempSync(join(tmpdir(), 'pagetrace-watch-stdin-'));
+    try {
+      const runDir = join(dir, 'run');
+      const child = spawn(process.execPath, [BIN(), 'watch', '--input', '-', '-o', runDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.stdin.end(text);
+      expect(await exited).toBe(0); // a clean real capture: no error
+      expect(stdout).not.toMatch(/^ERROR /m);
+      for (const f of Object.values(RUN_FILES)) expect(existsSync(join(runDir, f))).toBe(true);
+      const meta = JSON.parse(readFileSync(join(runDir, RUN_FILES.meta), 'utf8')) as { lines: { lines_in: number } };
+      expect(meta.lines.lines_in).toBe(text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pagetrace watch (live recording, real tracefs)', () => {
   it('records a workload, replays it live and leaves a complete run directory', async () => {
     if (!(await canRecordHere())) return;
@@ -114,6 +140,10 @@ describe('pagetrace watch (live recording, real tracefs)', () => {
       expect(r.stdout).not.toMatch(/^ERROR /m);
       await expectLiveRunDir(runDir);
       expect(readFileSync(join(runDir, WATCH_TRACE_FILE), 'utf8')).toMatch(/ mm_page_alloc: /);
+      // Same tables, byte for byte, as ingesting the kept trace by hand.
+      const again = join(dir, 'again');
+      await ingestTrace({ input: join(runDir, WATCH_TRACE_FILE), outDir: again });
+      for (const f of [RUN_FILES.events, RUN_FILES.stacks]) expect(readFileSync(join(again, f)).equals(readFileSync(join(runDir, f)))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

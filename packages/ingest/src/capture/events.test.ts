@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   formatHasPfnField, missingEventWarning, parseEventList, parsePfnRange, pfnFilterExpression, PRESETS, resolveEvents,
 } from './events.js';
-import { plannedEventSpecs } from './record.js';
+import { defaultBufferKb, plannedEventSpecs } from './record.js';
 
 /** A minimal events/ tree shaped like tracefs: system dirs with enable/filter files and event dirs. */
 function fakeEventsDir(layout: Record<string, string[]>): string {
@@ -73,5 +73,14 @@ describe('pfn filters', () => {
     expect(formatHasPfnField(comp)).toBe(false);
     const real = '/sys/kernel/tracing/events/kmem/mm_page_alloc/format';
     if (existsSync(real)) expect(formatHasPfnField(readFileSync(real, 'utf8'))).toBe(true);
+  });
+});
+
+describe('defaultBufferKb', () => {
+  it('gives each CPU its share of 1/64 of RAM, between 4 MB and 64 MB', () => {
+    const GB = 1024 ** 3;
+    expect(defaultBufferKb(24 * GB, 2)).toBe(65536); // capped
+    expect(defaultBufferKb(8 * GB, 8)).toBe(16384);
+    expect(defaultBufferKb(1 * GB, 64)).toBe(4096); // floor
   });
 });

@@ -167,6 +167,15 @@ describe('recordTrace on real tracefs', () => {
     }
   });
 
+  it('refuses an output that is a directory before touching tracefs', async () => {
+    const dir = tmp();
+    try {
+      await expect(recordTrace({ output: dir, command: ['true'], handleSignals: false })).rejects.toThrow(/is a directory/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses unknown-only event lists without leaving anything behind', async () => {
     if (!(await canRecordHere())) return;
     const dir = tmp();

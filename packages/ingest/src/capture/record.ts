@@ -9,8 +9,8 @@
  * The instance is removed on every path (command failure, signal, error in the middle).
  */
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
-import { constants as osConstants } from 'node:os';
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism, constants as osConstants, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { PagetraceError } from '../errors.js';
 import { writeAtomically } from '../io/atomic.js';
@@ -26,9 +26,19 @@ import { removeStaleInstances, TraceInstance, type CpuBufferStats } from './inst
 import { Interruption } from './interruption.js';
 import { sidecarPathFor, SIDECAR_SCHEMA_VERSION, writeSidecar, type RecordSidecar } from './sidecar.js';
 import { snapshotSystem, type SystemSnapshot } from './system-info.js';
-import { locateTracefs } from './tracefs.js';
+import { locateTracefs, type TracefsLocation } from './tracefs.js';
 
-export const DEFAULT_BUFFER_KB = 8192;
+/**
+ * Default ring buffer per CPU: 1/64 of RAM shared by the CPUs, between 4 MB and 64 MB each.
+ * The drain keeps up with steady rates, but the kernel formats trace_pipe text at a bounded
+ * speed (~50 MB/s of text per reader measured here), so a burst (a GB of anonymous memory
+ * touched and freed, compaction of a large zone) must fit in the buffer meanwhile. Measured
+ * on 2 vCPUs: 2.9 M events in 12 s lost 1.5 M with 8 MB/CPU and none with 64 MB/CPU.
+ */
+export function defaultBufferKb(totalBytes: number = totalmem(), cpus: number = availableParallelism()): number {
+  const perCpuKb = Math.floor(totalBytes / 64 / Math.max(1, cpus) / 1024);
+  return Math.min(65536, Math.max(4096, perCpuKb));
+}
 export const DEFAULT_PRESET: PresetName = 'refcount';
 /** How often /proc/iomem is re-read while the command runs (device memory comes and goes). */
 const IOMEM_POLL_MS = 500;
@@ -117,7 +127,7 @@ async function configureInstance(
   notice: (m: string) => void,
 ): Promise<string[]> {
   await inst.setTracing(false); // a new instance starts with tracing on
-  await inst.setBufferKb(opts.bufferKb ?? DEFAULT_BUFFER_KB);
+  await inst.setBufferKb(opts.bufferKb ?? defaultBufferKb());
   // The (TGID) column lets replay group threads of one process; harmless if absent.
   if (!(await inst.setOption('record-tgid', true))) notice('this kernel cannot record TGIDs in an instance; the TGID column is absent');
   if (opts.stacktrace === true && !(await inst.setOption('stacktrace', true))) {
@@ -170,16 +180,18 @@ function lostTotals(stats: CpuBufferStats[]): RecordSidecar['lost'] {
   return { ...lost, total: lost.overrun + lost.commit_overrun + lost.dropped_events };
 }
 
-function validate(opts: RecordOptions): void {
+async function validate(opts: RecordOptions): Promise<void> {
   if (opts.bufferKb !== undefined && (!Number.isInteger(opts.bufferKb) || opts.bufferKb < 4)) {
     throw new PagetraceError(`bad --buffer-kb ${opts.bufferKb} (a whole number of KB per CPU, at least 4)`);
   }
   if (opts.output === '') throw new PagetraceError('record needs an output file (-o FILE)');
+  const st = await stat(opts.output).catch(() => null);
+  if (st?.isDirectory() === true) throw new PagetraceError('is a directory; -o names the trace file to write', { file: opts.output });
 }
 
 /** Record a trace around `opts.command`. Throws PagetraceError when capture cannot start. */
 export async function recordTrace(opts: RecordOptions): Promise<RecordResult> {
-  validate(opts);
+  await validate(opts);
   const notes: string[] = [];
   const notice = (m: string): void => {
     notes.push(m);
@@ -198,6 +210,98 @@ export async function recordTrace(opts: RecordOptions): Promise<RecordResult> {
   }
 }
 
+/** What the capture itself produced, for the sidecar. */
+interface CaptureOutcome {
+  outcome: CommandOutcome;
+  stats: CpuBufferStats[];
+  clock: string;
+  pfnFiltered: string[];
+  bytes: number;
+  instanceName: string;
+}
+
+interface CapturePlan {
+  root: string;
+  eventsDir: string;
+  resolved: ResolvedEvents;
+  sampler: DeviceRangeSampler;
+}
+
+/**
+ * The instance's whole life, written into the (temporary) output `fd`: configure, trace
+ * the command, drain, read the statistics — and remove the instance whatever happens.
+ */
+async function captureInto(fd: number, plan: CapturePlan, opts: RecordOptions, interruption: Interruption, notice: (m: string) => void): Promise<CaptureOutcome> {
+  const inst = await TraceInstance.create(plan.root);
+  let drain: TracePipeDrain | null = null;
+  let failed = true;
+  try {
+    const pfnFiltered = await configureInstance(inst, plan.resolved, opts, plan.eventsDir, notice);
+    const clock = await inst.traceClock();
+    drain = new TracePipeDrain(inst.path('trace_pipe'), fd);
+    await inst.setTracing(true);
+    await inst.mark(`pagetrace: record begin pid=${process.pid}`);
+    opts.onStarted?.({ instanceDir: inst.dir });
+    plan.sampler.start();
+    const outcome = await runOrWait(opts.command, interruption, notice);
+    await plan.sampler.stop();
+    await inst.mark(`pagetrace: record end status=${outcome.code}`);
+    await inst.setTracing(false);
+    const bytes = await drain.finish();
+    const stats = await inst.perCpuStats();
+    failed = false;
+    return { outcome, stats, clock, pfnFiltered, bytes, instanceName: inst.name };
+  } finally {
+    await plan.sampler.stop();
+    if (failed) await drain?.finish().catch(() => undefined); // stops the reader, closes trace_pipe
+    await inst.remove().catch((e: unknown) => {
+      if (!failed) throw e;
+      notice((e as Error).message); // keep the first error; say the instance is left
+    });
+  }
+}
+
+function buildSidecar(
+  opts: RecordOptions,
+  specs: { preset: PresetName | null; requested: string[] },
+  plan: CapturePlan,
+  tracefs: TracefsLocation,
+  capture: CaptureOutcome,
+  system: SystemSnapshot,
+  times: { start: Date; end: Date },
+  interruptedBy: string | null,
+  notes: string[],
+): RecordSidecar {
+  const hex = (v: bigint): string => `0x${v.toString(16)}`;
+  return {
+    schema_version: SIDECAR_SCHEMA_VERSION,
+    tool: 'pagetrace record',
+    uname_r: system.uname_r,
+    options: {
+      preset: specs.preset,
+      events: opts.events ?? [],
+      stacktrace: opts.stacktrace === true,
+      pfn: opts.pfn === undefined ? null : { start_pfn: hex(opts.pfn.start), end_pfn: hex(opts.pfn.end) },
+      buffer_kb: opts.bufferKb ?? defaultBufferKb(),
+    },
+    tracefs: { root: tracefs.root, instance: capture.instanceName, mounted_by_record: tracefs.mountedByUs },
+    trace_clock: capture.clock,
+    events: { requested: specs.requested, enabled: plan.resolved.enabled.map(eventId), missing: plan.resolved.missing, pfn_filtered: capture.pfnFiltered },
+    per_cpu: capture.stats,
+    lost: lostTotals(capture.stats),
+    page_size: system.page_size,
+    device_ranges: plan.sampler.ranges,
+    zones: system.zones,
+    command: opts.command,
+    exit: { code: capture.outcome.code, signal: capture.outcome.signal, interrupted_by: interruptedBy },
+    start_time: times.start.toISOString(),
+    end_time: times.end.toISOString(),
+    duration_s: (times.end.getTime() - times.start.getTime()) / 1000,
+    trace: { file: basename(opts.output), bytes: capture.bytes },
+    notes,
+  };
+}
+
 async function recordWithInterruption(
   opts: RecordOptions,
   interruption: Interruption,
@@ -207,92 +311,34 @@ async function recordWithInterruption(
   const tracefs = await locateTracefs({ mount: true, onNotice: notice });
   await removeStaleInstances(tracefs.root, notice);
   const eventsDir = join(tracefs.root, 'events');
-  const plan = plannedEventSpecs(opts.preset, opts.events);
-  const resolved = await resolveEvents(eventsDir, plan.specs);
+  const specs = plannedEventSpecs(opts.preset, opts.events);
+  const resolved = await resolveEvents(eventsDir, specs.specs);
   for (const spec of resolved.missing) notice(missingEventWarning(spec));
-  if (resolved.enabled.length === 0) throw new PagetraceError(`none of the requested events exist on this kernel (${plan.specs.join(', ')})`);
+  if (resolved.enabled.length === 0) throw new PagetraceError(`none of the requested events exist on this kernel (${specs.specs.join(', ')})`);
+  const plan: CapturePlan = { root: tracefs.root, eventsDir, resolved, sampler: new DeviceRangeSampler() };
+  plan.sampler.add(await snapshotSystem());
 
-  const sampler = new DeviceRangeSampler();
-  sampler.add(await snapshotSystem());
-  let outcome: CommandOutcome = { code: 0, signal: null };
-  let stats: CpuBufferStats[] = [];
-  let clock = 'unknown';
-  let pfnFiltered: string[] = [];
-  let bytes = 0;
-  let instanceName = '';
-  const startTime = new Date();
-
+  const start = new Date();
+  let capture: CaptureOutcome | null = null;
   await writeAtomically(opts.output, async (tmp) => {
     const fh = await open(tmp, 'w');
     const follower = opts.follow === undefined ? null : new FileFollower(tmp);
     if (follower !== null) opts.follow?.(follower);
     try {
-      const inst = await TraceInstance.create(tracefs.root);
-      instanceName = inst.name;
-      let drain: TracePipeDrain | null = null;
-      let failed = true;
-      try {
-        pfnFiltered = await configureInstance(inst, resolved, opts, eventsDir, notice);
-        clock = await inst.traceClock();
-        drain = new TracePipeDrain(inst.path('trace_pipe'), fh.fd);
-        await inst.setTracing(true);
-        await inst.mark(`pagetrace: record begin pid=${process.pid}`);
-        opts.onStarted?.({ instanceDir: inst.dir });
-        sampler.start();
-        outcome = await runOrWait(opts.command, interruption, notice);
-        await sampler.stop();
-        await inst.mark(`pagetrace: record end status=${outcome.code}`);
-        await inst.setTracing(false);
-        bytes = await drain.finish();
-        stats = await inst.perCpuStats();
-        failed = false;
-      } finally {
-        await sampler.stop();
-        if (failed) await drain?.finish().catch(() => undefined); // stops the reader, closes trace_pipe
-        await inst.remove().catch((e: unknown) => {
-          if (!failed) throw e;
-          notice((e as Error).message); // keep the first error; say the instance is left
-        });
-      }
+      capture = await captureInto(fh.fd, plan, opts, interruption, notice);
     } finally {
       await fh.close();
       follower?.markDone();
     }
   });
-
-  const endTime = new Date();
+  const done = capture as unknown as CaptureOutcome; // set, or writeAtomically threw
+  const end = new Date();
   const system = await snapshotSystem();
-  sampler.add(system);
+  plan.sampler.add(system);
   for (const n of system.notes) notice(n);
-  const lost = lostTotals(stats);
+  const lost = lostTotals(done.stats);
   if (lost.total > 0) notice(`${lost.total} events were lost (ring buffer overrun); raise --buffer-kb or narrow --events/--pfn`);
-  const sidecar: RecordSidecar = {
-    schema_version: SIDECAR_SCHEMA_VERSION,
-    tool: 'pagetrace record',
-    uname_r: system.uname_r,
-    options: {
-      preset: plan.preset,
-      events: opts.events ?? [],
-      stacktrace: opts.stacktrace === true,
-      pfn: opts.pfn === undefined ? null : { start_pfn: `0x${opts.pfn.start.toString(16)}`, end_pfn: `0x${opts.pfn.end.toString(16)}` },
-      buffer_kb: opts.bufferKb ?? DEFAULT_BUFFER_KB,
-    },
-    tracefs: { root: tracefs.root, instance: instanceName, mounted_by_record: tracefs.mountedByUs },
-    trace_clock: clock,
-    events: { requested: plan.specs, enabled: resolved.enabled.map(eventId), missing: resolved.missing, pfn_filtered: pfnFiltered },
-    per_cpu: stats,
-    lost,
-    page_size: system.page_size,
-    device_ranges: sampler.ranges,
-    zones: system.zones,
-    command: opts.command,
-    exit: { code: outcome.code, signal: outcome.signal, interrupted_by: interruption.signal },
-    start_time: startTime.toISOString(),
-    end_time: endTime.toISOString(),
-    duration_s: (endTime.getTime() - startTime.getTime()) / 1000,
-    trace: { file: basename(opts.output), bytes },
-    notes,
-  };
+  const sidecar = buildSidecar(opts, { preset: specs.preset, requested: specs.specs }, plan, tracefs, done, system, { start, end }, interruption.signal, notes);
   await writeSidecar(opts.output, sidecar);
-  return { exitCode: outcome.code, tracePath: opts.output, sidecarPath: sidecarPathFor(opts.output), sidecar };
+  return { exitCode: done.outcome.code, tracePath: opts.output, sidecarPath: sidecarPathFor(opts.output), sidecar };
 }

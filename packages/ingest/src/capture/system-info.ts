@@ -142,14 +142,20 @@ export function parseZoneinfo(text: string): ZoneSpan[] {
   return zones;
 }
 
-/** The kernel's page size (getconf), 4096 when it cannot be asked. */
+let pageSizeCache: number | null = null;
+
+/** The kernel's page size (getconf, asked once), 4096 when it cannot be asked. */
 export function systemPageSize(): number {
+  if (pageSizeCache !== null) return pageSizeCache;
+  let n = 4096;
   try {
-    const n = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
-    return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0 ? n : 4096;
+    const v = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+    if (Number.isInteger(v) && v > 0 && (v & (v - 1)) === 0) n = v;
   } catch {
-    return 4096;
+    // keep 4096
   }
+  pageSizeCache = n;
+  return n;
 }
 
 export interface SystemSnapshot {

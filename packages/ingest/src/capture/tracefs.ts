@@ -4,7 +4,7 @@
  * neither mounted, so `record` mounts tracefs itself (as root) and says so.
  */
 import { execFile } from 'node:child_process';
-import { constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,16 @@ export interface TracefsLocation {
   root: string;
   /** True when this process mounted it (it is left mounted: other tracers may now use it). */
   mountedByUs: boolean;
+}
+
+function permissionDenied(dir: string): boolean {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return false;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM';
+  }
 }
 
 /** A tracefs root has the instances directory (instances need it) and a trace_pipe. */
@@ -48,6 +58,10 @@ export async function locateTracefs(opts: { mount?: boolean; onNotice?: (msg: st
   }
   for (const dir of [TRACEFS_MOUNTPOINT, DEBUGFS_TRACING]) {
     if (isTracefsRoot(dir)) return { root: dir, mountedByUs: false };
+  }
+  // tracefs is mode 700: to anyone but root it looks absent. Say what is really wrong.
+  if (permissionDenied(TRACEFS_MOUNTPOINT)) {
+    throw new PagetraceError(`cannot access ${TRACEFS_MOUNTPOINT} (permission denied): record and watch need root`);
   }
   if (opts.mount === false) throw new PagetraceError(`tracefs is not mounted (looked at ${TRACEFS_MOUNTPOINT} and ${DEBUGFS_TRACING})`);
   const tracefsErr = await tryMount(['-t', 'tracefs', 'nodev', TRACEFS_MOUNTPOINT]);

@@ -79,8 +79,11 @@ function compile(spec: string): EventSpec {
 
 const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
 
-export function hasTypedFields(event: string): boolean {
-  return SPECS.has(event);
+export type { EventSpec };
+
+/** The field table of an event, or null (callers cache it per event id). */
+export function specFor(event: string): EventSpec | null {
+  return SPECS.get(event) ?? null;
 }
 
 /** Names of the typed columns an event can fill (for docs and the cross-format test). */
@@ -105,10 +108,8 @@ const RANGE = /^\((\S+) ~ (\S+)\)$/;
  * Fill the typed columns of row `r` from `line.slice(argsStart)`. Returns true when the
  * typed columns hold everything the text said (then `args` may stay null).
  */
-export function parseFields(event: string, line: string, argsStart: number, store: RowStore, r: number,
+export function parseFields(spec: EventSpec, line: string, argsStart: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): boolean {
-  const spec = SPECS.get(event);
-  if (spec === undefined) return false;
   const { fields, keys } = spec;
   // Pass 1: where each known field starts (-1 = absent in this kernel's format).
   let cursor = argsStart;

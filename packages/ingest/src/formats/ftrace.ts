@@ -40,7 +40,12 @@ export function tokenize(line: string, tok: Token, variant: Variant): void {
     return;
   }
   if (line.length === 0) { tok.kind = 'header'; return; }
-  if ((c0 === 32 || c0 === 61) && matchArrowFrame(line, tok)) return;
+  if (c0 === 32 || c0 === 61) {
+    // Frames are ` => func`; event lines start with the right-aligned task name.
+    let i = 0;
+    while (line.charCodeAt(i) === 32) i++;
+    if (line.charCodeAt(i) === 61 && matchArrowFrame(line, tok)) return;
+  }
   if (c0 === 67 /* C */ && matchMarker(line, tok)) return;
   tokenizeContextLine(line, 0, tok, variant.latency);
 }

@@ -5,6 +5,16 @@ import type { LostEventsMarker } from '../meta-types.js';
 
 export const FIRST_LINES_KEPT = 10;
 
+/**
+ * Keep the smallest line numbers, sorted. Skips are not always found in line order (a stack
+ * is skipped when the chunk after it is merged), and "the smallest N" of a union does not
+ * depend on how the input was chunked, so 1 and N workers report the same lines.
+ */
+function keepFirst(lines: number[]): void {
+  lines.sort((a, b) => a - b);
+  if (lines.length > FIRST_LINES_KEPT) lines.length = FIRST_LINES_KEPT;
+}
+
 export class Accounting {
   linesIn = 0;
   events = 0;
@@ -27,7 +37,8 @@ export class Accounting {
     this.skipped += n;
     const r = (this.skippedByReason[reason] ??= { count: 0, first_lines: [] });
     r.count += n;
-    for (let i = 0; i < n && r.first_lines.length < FIRST_LINES_KEPT; i++) r.first_lines.push(line + i);
+    for (let i = 0; i < n && i < FIRST_LINES_KEPT; i++) r.first_lines.push(line + i);
+    keepFirst(r.first_lines);
   }
 
   /** Add another chunk's accounting (chunks are added in trace order). */
@@ -43,7 +54,8 @@ export class Accounting {
       this.skipped += r.count;
       const mine = (this.skippedByReason[reason] ??= { count: 0, first_lines: [] });
       mine.count += r.count;
-      for (const l of r.first_lines) if (mine.first_lines.length < FIRST_LINES_KEPT) mine.first_lines.push(l);
+      mine.first_lines.push(...r.first_lines);
+      keepFirst(mine.first_lines);
     }
     this.lost.push(...o.lost);
     Object.assign(this.header, o.header);

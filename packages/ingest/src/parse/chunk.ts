@@ -7,7 +7,7 @@
  * in order (merge.ts), so 1 and N workers give identical tables.
  */
 import { isAscii } from 'node:buffer';
-import { hasTypedFields, parseFields } from '../events/fields.js';
+import { parseFields, specFor, type EventSpec } from '../events/fields.js';
 import { lineFrontend } from '../formats/index.js';
 import { newToken, SKIP, type Variant } from '../formats/types.js';
 import { Accounting } from './accounting.js';
@@ -77,6 +77,8 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   const stacks: string[][] = [];
   const unresolved: StackRef[] = [];
   const targets = new StackTargets();
+  /** Field table per chunk-local event id (null: no typed fields). */
+  const specs: Array<EventSpec | null | undefined> = [];
   const leading = { frames: [] as string[], firstLine: startLine, terminatorLine: 0, open: false };
   const perf = variant.frontend === 'perf-script';
   let inLeading = true;
@@ -124,8 +126,11 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
         if (tok.tsCounter !== (variant.clock === 'counter')) { acct.skip(SKIP.clockMismatch, lineNo); break; }
         if (nl === len && bytes[len - 1] !== 10) { acct.skip(SKIP.cutOff, lineNo); break; }
         const r = addEvent(store, tok, lineNo, line, dicts);
-        const event = dicts.event.values[store.event[r] as number] as string;
-        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !parseTypedFields(event, line, tok.argsStart, store, r, dicts));
+        const ev = store.event[r] as number;
+        let spec = specs[ev];
+        if (spec === undefined) spec = specs[ev] = specFor(dicts.event.values[ev] as string);
+        const typed = spec !== null && parseFields(spec, line, tok.argsStart, store, r, dicts);
+        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !typed);
         acct.events++;
         if (perf) open = { frames: [], target: r, cpu: tok.cpu, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line: lineNo + 1, entryLines: 0, frameLines: 0, skipReason: null };
         else targets.eventSeen(tok.cpu, r, tok.irqContext);
@@ -193,11 +198,6 @@ function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: num
   // The function tracer's lines name no event: the kernel calls it `function`.
   store.event[r] = tok.eventStart < 0 ? dicts.event.intern('function') : dicts.event.internRange(line, tok.eventStart, tok.eventEnd);
   return r;
-}
-
-function parseTypedFields(event: string, line: string, argsStart: number, store: RowStore, r: number,
-  dicts: { flags: Dict; gfp: Dict }): boolean {
-  return hasTypedFields(event) && parseFields(event, line, argsStart, store, r, dicts);
 }
 
 /** Raw argument bytes, copied straight from the input (latin1: string index = byte offset). */

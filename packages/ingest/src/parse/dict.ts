@@ -8,8 +8,17 @@ export class Dict {
 
   /** intern(line.slice(start, end)) without making the string when it repeats the last value. */
   internRange(line: string, start: number, end: number): number {
+    const len = end - start;
     const last = this.last;
-    if (end - start === last.length && this.lastId >= 0 && line.startsWith(last, start)) return this.lastId;
+    if (len === last.length && this.lastId >= 0 && line.startsWith(last, start)) return this.lastId;
+    // Few distinct values (event names, most task names): compare in place, no string made.
+    const values = this.values;
+    if (values.length <= 32) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i] as string;
+        if (v.length === len && line.startsWith(v, start)) { this.last = v; this.lastId = i; return i; }
+      }
+    }
     return this.intern(line.slice(start, end));
   }
 

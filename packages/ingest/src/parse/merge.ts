@@ -20,7 +20,8 @@ export class Merger {
   readonly stacks: string[][] = [];
   private readonly stackIds = new Map<string, number>();
   readonly acct = new Accounting();
-  readonly eventCounts = new Map<number, number>();
+  /** Events per global event id. */
+  private eventCounts: number[] = [];
   /** Rows not yet handed out; pending row i is global row `flushed + i`. */
   readonly pending = new RowStore(1 << 16);
   private flushed = 0;
@@ -153,18 +154,22 @@ export class Merger {
   private countEvents(rows: RowStore, base: number): void {
     const ev = this.pending.event;
     const from = base - this.flushed;
-    for (let i = 0; i < rows.length; i++) {
-      const id = ev[from + i] as number;
-      this.eventCounts.set(id, (this.eventCounts.get(id) ?? 0) + 1);
-    }
+    const counts = this.eventCounts;
+    while (counts.length < this.dicts.event.values.length) counts.push(0);
+    for (let i = 0; i < rows.length; i++) counts[ev[from + i] as number]!++;
   }
 
   eventCountsByName(): Record<string, number> {
     const out: Record<string, number> = {};
-    const ids = [...this.eventCounts.keys()].sort((a, b) => a - b);
-    for (const id of ids) out[this.dicts.event.values[id] as string] = this.eventCounts.get(id) as number;
+    this.eventCounts.forEach((n, id) => { if (n > 0) out[latin1ToUtf8String(this.dicts.event.values[id] as string)] = n; });
     return out;
   }
+}
+
+/** Dictionary strings are latin1 views of the input bytes; JSON wants the real text. */
+function latin1ToUtf8String(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
 }
 
 function mapStrings(local: string[], global: Dict): Int32Array {

@@ -2,7 +2,8 @@
  * frozen_page_touched [error]: a non-speculative refcount change on a page frozen by
  * page_ref_freeze (migration, THP split, reclaim). Freezing sets the count to 0 precisely so
  * that speculative gets fail; a plain get/put while frozen corrupts the count the unfreeze
- * will overwrite.
+ * will overwrite. Exception: __split_huge_page re-references the frozen head with
+ * page_ref_inc/page_ref_add once the tails are unfrozen (no unfreeze of the head).
  */
 import { OP, REF_OPS } from '../model/ops.js';
 import { hex, type Detector } from './types.js';
@@ -12,7 +13,8 @@ export const frozenPageTouched: Detector = {
   ops: REF_OPS,
   reset() {},
   handleEvent(e, p, ctx) {
-    if (!p.frozen) return;
+    // A THP split (tails already unfrozen) re-references its frozen head with a plain get.
+    if (!p.frozen || p.splitting) return;
     const plain = e.op === OP.REF_MOD || e.op === OP.REF_MOD_TEST || e.op === OP.REF_MOD_RETURN || (e.op === OP.REF_MOD_UNLESS && e.ret === 1);
     if (!plain) return;
     ctx.report({

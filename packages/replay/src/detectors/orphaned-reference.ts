@@ -9,8 +9,11 @@
  * cached: filemap add without delete, a file mapping, the swapcache flag), FOLL_PIN pins
  * still outstanding (reported as long_term_pin: io_uring/RDMA buffers outlive mappings),
  * pages still mapped, frozen or isolated at the end, and short-lived holders (LRU and
- * per-CPU batches, I/O in flight) whose last reference change is too recent to call.
+ * per-CPU batches: a user page without PG_lru; I/O in flight) whose last reference change is
+ * too recent to call. Pages whose mapping= pointer is hashed are never reported: an anonymous
+ * page cannot then be told from a shmem or page cache page.
  */
+import { FLAG_LRU, FLAG_USER_PAGE, MAPPING } from '../model/model.js';
 import { BUDDY, type PageState } from '../model/page.js';
 import { describeHolders, hex, type Detector, type DetectorContext } from './types.js';
 
@@ -21,6 +24,11 @@ export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen || p.pins > 0) return 0;
   if (p.mapcount !== 0 || p.maxMapcount === 0) return 0; // never mapped, or still mapped
   if (p.inPageCache > 0 || p.fileBacked || p.swapCache) return 0;
+  // With hashed pointers an anonymous page cannot be told from shmem/page cache: only a
+  // real mapping pointer (anon, or none) proves no cache holds the reference.
+  if (p.lastMappingKind !== MAPPING.ANON && p.lastMappingKind !== MAPPING.NONE) return 0;
+  // An LRU page without PG_lru sits in a per-CPU LRU batch or is isolated: a transient holder.
+  if ((p.lastFlagBits & FLAG_USER_PAGE) !== 0 && (p.lastFlagBits & FLAG_LRU) === 0) return 0;
   if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
   if (p.device !== null) {
     if (!p.deviceInUse) return 0;

@@ -88,6 +88,23 @@ describe('model: THP split and freezing', () => {
     ]);
     expect(kinds(r)).toEqual(['live_at_end/info']);
   });
+
+  it('__split_huge_page re-references the frozen head with a plain get after unfreezing the tails (6.1)', async () => {
+    const r = await run([
+      set(0, 0x400), alloc(0, 0x400, 9),
+      L(0, 'page_ref_freeze', ref(0x400, 0, 1, ' ret=1')),
+      L(0, 'page_ref_unfreeze', ref(0x401, 1, 1)),
+      get(0, 0x400, 1),
+      put(0, 0x401, 0), free(0, 0x401), put(0, 0x400, 0), free(0, 0x400),
+    ]);
+    expect(kinds(r)).toEqual([]);
+  });
+
+  it('the same get on a frozen page with no split in progress is frozen_page_touched', async () => {
+    const r = await run([set(0, 0x400), alloc(0, 0x400), L(0, 'page_ref_freeze', ref(0x400, 0, 1, ' ret=1')), get(0, 0x400, 1), put(0, 0x400, 0), free(0, 0x400)]);
+    expect(kinds(r)).toEqual(['frozen_page_touched/error']);
+    expect(r.anomalies[0]?.line).toBe(4n);
+  });
 });
 
 describe('model: ordering tolerance and lost events', () => {

@@ -12,6 +12,12 @@ import type { Profile } from './profiles.js';
 /** What a `mapping=` value says about the page (only real pointers carry the low bits). */
 export const MAPPING = { NONE: 0, FILE: 1, ANON: 2, MOVABLE: 3, UNKNOWN: 4 } as const;
 
+/** Bits of a page's flags= text that the model uses (see processor flagBitsOf). */
+export const FLAG_SWAPCACHE = 1;
+export const FLAG_USER_PAGE = 2;
+export const FLAG_SLAB = 4;
+export const FLAG_LRU = 8;
+
 export class PageModel {
   readonly pages = new Map<number, PageState>();
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
@@ -85,6 +91,15 @@ export class PageModel {
     return p.buddy === BUDDY.FREE && p.lastFreeOp !== 0 && p.lastFreeOp !== e.op;
   }
 
+  private frozenHeadOf(pfn: number): PageState | null {
+    for (let k = 1; k <= 10; k++) {
+      const size = 2 ** k;
+      const head = this.pages.get(pfn - (pfn % size));
+      if (head !== undefined && head.pfn !== pfn && head.frozen) return head;
+    }
+    return null;
+  }
+
   /** Compaction isolated free pages [start, end): they may be reused without mm_page_alloc. */
   isolateFree(start: number, end: number): void {
     if (end - start > 4096) return;
@@ -94,14 +109,15 @@ export class PageModel {
     }
   }
 
-  apply(p: PageState, e: EventView, mappingKind: number, swapFlag: boolean): void {
+  apply(p: PageState, e: EventView, mappingKind: number, flagBits: number): void {
+    const swapFlag = (flagBits & FLAG_SWAPCACHE) !== 0;
     if (e.hasMapcount && e.mapcountMeaningful) {
       p.mapcount = this.mappings(e.mapcount);
       if (p.mapcount > p.maxMapcount) p.maxMapcount = p.mapcount;
     }
     if (mappingKind === MAPPING.FILE) p.fileBacked = true;
     else if (mappingKind === MAPPING.ANON || mappingKind === MAPPING.NONE) p.fileBacked = false;
-    if (e.op >= OP.REF_SET && e.op <= OP.REF_UNFREEZE) { p.swapCache = swapFlag; p.refSeen = true; } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) p.buddySeen = true;
+    if (e.op >= OP.REF_SET && e.op <= OP.REF_UNFREEZE) { p.swapCache = swapFlag; p.refSeen = true; p.lastFlagBits = flagBits; p.lastMappingKind = mappingKind; } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) p.buddySeen = true;
     switch (e.op) {
       case OP.REF_SET: this.applySet(p, e); break;
       case OP.REF_MOD:
@@ -153,6 +169,9 @@ export class PageModel {
 
   private applyDelta(p: PageState, e: EventView): void {
     const v = e.val;
+    // A plain change ends a freeze: a THP split re-referencing its head, or a bug reported by
+    // frozen_page_touched once (the count is no longer the frozen 0).
+    if (p.frozen) { p.frozen = false; p.splitting = false; }
     this.countPinsAndRefs(p, e);
     if (p.refKnown) p.ref += v;
     this.resync(p, e);
@@ -208,6 +227,7 @@ export class PageModel {
   private applyFreeze(p: PageState, e: EventView): void {
     if (e.ret === 1) {
       p.frozen = true;
+      p.splitting = false;
       p.everFrozen = true;
       p.frozenExpected = e.val;
       p.ref = 0;
@@ -219,7 +239,12 @@ export class PageModel {
   }
 
   private applyUnfreeze(p: PageState, e: EventView): void {
-    if (!p.frozen && p.buddy === BUDDY.UNKNOWN) p.buddy = BUDDY.ALLOCATED; // THP split tail: a new folio
+    if (!p.frozen) {
+      // A THP split tail becoming a folio of its own; its frozen head is being split.
+      if (p.buddy === BUDDY.UNKNOWN) p.buddy = BUDDY.ALLOCATED;
+      const head = this.frozenHeadOf(p.pfn);
+      if (head !== null) head.splitting = true;
+    }
     p.frozen = false;
     p.ref = e.val;
     p.refKnown = true;
@@ -257,6 +282,7 @@ export class PageModel {
     p.pinHolders = [];
     p.lastFreeOp = 0;
     p.frozen = false;
+    p.splitting = false;
     p.inPageCache = 0;
     p.maxMapcount = 0;
     p.mapcount = 0;

@@ -26,6 +26,11 @@ export class PageState {
   frozen = false;
   frozenExpected = 0;
   everFrozen = false;
+  /** Frozen head of a THP being split: its tails were unfrozen, the head is re-referenced by a plain get. */
+  splitting = false;
+  /** FLAG_* bits of the page's last page_ref event and MAPPING.* of its last mapping= value. */
+  lastFlagBits = 0;
+  lastMappingKind = 0;
   /** Outstanding FOLL_PIN units (GUP_PIN_COUNTING_BIAS each). */
   pins = 0;
   /** Outstanding pins, matched LIFO by unpins (nested use is the common pattern). */

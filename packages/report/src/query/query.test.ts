@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,5 +74,8 @@ describe('pagetrace query (CLI)', () => {
     expect(cli(['query', run, '--csv', 'SELECT count(*) AS n FROM events']).stdout).toBe('n\n2\n');
     expect(JSON.parse(cli(['query', run, '--json', 'SELECT comm FROM events LIMIT 1']).stdout)).toEqual([{ comm: 'dd' }]);
     expect(cli(['query', run]).stdout).toMatch(/^table +rows +column +type\n/);
+    const sqlFile = join(work, 'q.sql');
+    writeFileSync(sqlFile, '-- a comment first\nSELECT max(line) AS last FROM events');
+    expect(cli(['query', run, '--csv', '-f', sqlFile]).stdout).toBe('last\n4\n');
   });
 });
