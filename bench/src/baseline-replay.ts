@@ -5,8 +5,10 @@
  *
  * It is not a competitor to replay (which does far more); it tells what "close to what the
  * machine allows" means for the issue's replay target (>= 20 M events/s), and shows the
- * techniques: batch by batch (memory follows pages, not the trace), dictionary ids mapped
- * once per batch, 64-bit pfns read as two 32-bit halves instead of BigInt, one Map per page.
+ * techniques: batch by batch from a random-access file reader (memory follows pages, not the
+ * trace), dictionary ids mapped once per batch, 64-bit pfns read as two 32-bit halves instead
+ * of BigInt, page state in typed arrays behind an open-addressing pfn index (no Map, no
+ * per-page objects).
  */
 import { open } from 'node:fs/promises';
 import { RecordBatchReader, type Data, type Vector } from 'apache-arrow';
@@ -34,23 +36,75 @@ const column = (name: string): number => {
   return i;
 };
 
-function valid(data: Data, i: number): boolean {
-  const bitmap = data.nullBitmap;
-  if (!bitmap || bitmap.length === 0 || data.nullCount === 0) return true;
-  const j = data.offset + i;
-  return (bitmap[j >> 3]! & (1 << (j & 7))) !== 0;
+/** Validity bitmap of a column chunk, or null when every value is valid. */
+function validity(data: Data): Uint8Array | null {
+  return data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0 ? null : data.nullBitmap;
+}
+
+const isValid = (bitmap: Uint8Array | null, offset: number, i: number): boolean =>
+  bitmap === null || (bitmap[(offset + i) >> 3]! & (1 << ((offset + i) & 7))) !== 0;
+
+/** pfn -> dense page slot, open addressing over typed arrays (pfn halves as keys). */
+class PfnIndex {
+  private lo = new Uint32Array(1 << 16);
+  private hi = new Uint32Array(1 << 16);
+  private slot = new Int32Array(1 << 16).fill(-1);
+  private mask = (1 << 16) - 1;
+  size = 0;
+
+  /** Slot of (lo, hi), allocated on first sight. */
+  slotOf(lo: number, hi: number): number {
+    for (let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) & this.mask; ; h = (h + 1) & this.mask) {
+      const s = this.slot[h]!;
+      if (s === -1) {
+        this.lo[h] = lo; this.hi[h] = hi; this.slot[h] = this.size;
+        if (++this.size * 2 > this.mask) this.grow();
+        return this.size - 1;
+      }
+      if (this.lo[h] === lo && this.hi[h] === hi) return s;
+    }
+  }
+
+  private grow(): void {
+    const { lo, hi, slot } = this;
+    const cap = (this.mask + 1) * 2;
+    this.lo = new Uint32Array(cap); this.hi = new Uint32Array(cap); this.slot = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let i = 0; i < slot.length; i++) {
+      if (slot[i] === -1) continue;
+      let h = Math.imul(lo[i]! ^ Math.imul(hi[i]!, 0x85ebca6b), 0x9e3779b1) & this.mask;
+      while (this.slot[h] !== -1) h = (h + 1) & this.mask;
+      this.lo[h] = lo[i]!; this.hi[h] = hi[i]!; this.slot[h] = slot[i]!;
+    }
+  }
+}
+
+/** Growable Int32Array indexed by page slot. */
+class PageColumn {
+  values = new Int32Array(1 << 16);
+  at(slot: number): number { return slot < this.values.length ? this.values[slot]! : 0; }
+  set(slot: number, v: number): void {
+    if (slot >= this.values.length) {
+      const bigger = new Int32Array(Math.max(this.values.length * 2, slot + 1));
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[slot] = v;
+  }
 }
 
 export async function replayFloor(eventsArrow: string): Promise<ReplayFloorResult> {
   const started = performance.now();
   const [EVENT, PFN, COUNT, VAL, RET] = ['event', 'pfn', 'count', 'val', 'ret'].map(column) as [number, number, number, number, number];
-  const refcount = new Map<number, number>();
+  const index = new PfnIndex();
+  const refcount = new PageColumn();
   const file = await open(eventsArrow);
   let events = 0;
   let countMismatches = 0;
   try {
-    const reader = await RecordBatchReader.from(file.readableWebStream() as unknown as AsyncIterable<Uint8Array>);
-    let opOfId = new Uint8Array(0);
+    // A FileHandle gives a random-access file reader: each batch is read once from its offset.
+    const reader = await RecordBatchReader.from(file);
+    let opOfId: Uint8Array = new Uint8Array(0);
     for await (const batch of reader) {
       const eventData = batch.getChildAt(EVENT)!.data[0]!;
       opOfId = opsOf(eventData.dictionary!, opOfId);
@@ -59,13 +113,16 @@ export async function replayFloor(eventsArrow: string): Promise<ReplayFloorResul
       const pfnHalves = new Uint32Array((pfnData.values as BigUint64Array).buffer, (pfnData.values as BigUint64Array).byteOffset, batch.numRows * 2);
       const countData = batch.getChildAt(COUNT)!.data[0]!;
       const counts = countData.values as Int32Array;
+      const pfnValid = validity(pfnData);
+      const countValid = validity(countData);
       const vals = batch.getChildAt(VAL)!.data[0]!.values as Int32Array;
       const rets = batch.getChildAt(RET)!.data[0]!.values as Int32Array;
-      for (let i = 0; i < batch.numRows; i++) {
+      const rows = batch.numRows;
+      for (let i = 0; i < rows; i++) {
         const op = opOfId[ids[i]!]!;
-        if (op === Op.Other || !valid(pfnData, i)) continue;
-        const pfn = pfnHalves[2 * i]! + pfnHalves[2 * i + 1]! * 0x1_0000_0000;
-        const before = refcount.get(pfn) ?? 0;
+        if (op === Op.Other || !isValid(pfnValid, pfnData.offset, i)) continue;
+        const page = index.slotOf(pfnHalves[2 * i]!, pfnHalves[2 * i + 1]!);
+        const before = refcount.at(page);
         let after = before;
         switch (op) {
           case Op.Set: case Op.Unfreeze: after = vals[i]!; break;
@@ -74,15 +131,15 @@ export async function replayFloor(eventsArrow: string): Promise<ReplayFloorResul
           case Op.Freeze: if (rets[i] === 1) after = 0; break;
           default: break; // alloc/free: buddy state only
         }
-        refcount.set(pfn, after);
-        if (op < Op.Alloc && valid(countData, i) && counts[i] !== after) countMismatches++;
+        refcount.set(page, after);
+        if (op < Op.Alloc && isValid(countValid, countData.offset, i) && counts[i] !== after) countMismatches++;
       }
-      events += batch.numRows;
+      events += rows;
     }
   } finally {
     await file.close();
   }
-  return { events, pages: refcount.size, countMismatches, seconds: (performance.now() - started) / 1000 };
+  return { events, pages: index.size, countMismatches, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Op per dictionary id; the dictionary only grows (delta batches), so ids stay valid. */

@@ -10,9 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readlineBaseline } from './baseline-readline.js';
+import { replayFloor } from './baseline-replay.js';
+import { RUN_FILES } from '@pagetrace/ingest';
 import type { Format } from './templates.js';
 
-export type TaskName = 'readline' | 'ingest' | 'replay' | 'duckdb' | 'check';
+export type TaskName = 'readline' | 'ingest' | 'replay' | 'replay-floor' | 'duckdb' | 'check';
 
 export interface TaskOptions {
   input?: string;
@@ -82,6 +84,11 @@ const TASKS: Record<TaskName, (o: TaskOptions) => Promise<Record<string, unknown
     const runDir = need(o.runDir, 'runDir');
     await replayRun(runDir);
     return { events: metaSummary(runDir).events, replay: replaySummary(runDir) };
+  },
+
+  async 'replay-floor'(o) {
+    const r = await replayFloor(join(need(o.runDir, 'runDir'), RUN_FILES.events));
+    return { events: r.events, pages: r.pages, countMismatches: r.countMismatches };
   },
 
   async duckdb(o) {

@@ -47,6 +47,18 @@ describe('generated page lifecycles are consistent (kernel refcount rules, per p
     expect(gen.events).toBeGreaterThan(3000);
   });
 
+  it('the checker catches a single wrong count= or a missing put (so its silence above means something)', () => {
+    const { lines } = generated('ftrace', false);
+    const at = lines.findIndex((l) => / page_ref_mod: .* val=1$/.test(l));
+    const wrongCount = [...lines];
+    wrongCount[at] = lines[at]!.replace(/ count=(\d+) /, (_m, c: string) => ` count=${Number(c) + 1} `);
+    const c1 = new RefcountChecker('ftrace');
+    expect(wrongCount.map((l) => c1.line(l)).filter((p) => p !== null)).toEqual([expect.stringContaining(`line ${at + 1} `)]);
+    const missingPut = lines.filter((_l, i) => i !== lines.findIndex((l) => / page_ref_mod_and_test: .* ret=1$/.test(l)));
+    const c2 = new RefcountChecker('ftrace');
+    expect(missingPut.map((l) => c2.line(l)).filter((p) => p !== null).length).toBeGreaterThan(0);
+  });
+
   it('exercises every pattern replay must model: pins, GUP-fast pins, freeze/unfreeze, device pages, failed speculative gets, batched frees, order-2 blocks', () => {
     const text = readFileSync(generated('ftrace', false).result.path, 'latin1');
     for (const needle of [

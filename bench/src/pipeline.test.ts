@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestTrace, RUN_FILES } from '@pagetrace/ingest';
 import { replayRun } from '@pagetrace/replay';
+import { replayFloor } from './baseline-replay.js';
 import { generateTrace } from './generate.js';
 import type { Format } from './templates.js';
 
@@ -20,6 +21,16 @@ const VARIANTS: Array<[Format, boolean, 'all' | 'kmem']> = [
 ];
 
 describe('generated traces through ingest and replay', () => {
+  it('the replay floor counts a printed count that disagrees with the refcount arithmetic', async () => {
+    const gen = generateTrace(join(dir, 'floor', 'trace.txt'), { format: 'ftrace', sizeBytes: 256 << 10 });
+    const text = readFileSync(gen.path, 'latin1');
+    const at = text.search(/ page_ref_mod: [^\n]* count=\d+ /);
+    const broken = text.slice(0, at) + text.slice(at).replace(/ count=(\d+) /, (_m, c: string) => ` count=${Number(c) + 5} `);
+    writeFileSync(join(dir, 'floor', 'broken.txt'), broken, 'latin1');
+    await ingestTrace({ input: join(dir, 'floor', 'broken.txt'), outDir: join(dir, 'floor', 'run'), workers: 1 });
+    expect((await replayFloor(join(dir, 'floor', 'run', RUN_FILES.events))).countMismatches).toBe(1);
+  });
+
   it.each(VARIANTS)('%s (stacks: %s, events: %s): no skipped line, same tables with 1 and 2 workers, replay finds no error or warning', async (format, stacks, events) => {
     const name = `${format}${stacks ? '-stacks' : ''}-${events}`;
     const gen = generateTrace(join(dir, name, 'trace.txt'), { format, stacks, events, sizeBytes: 1536 << 10 });
@@ -45,5 +56,11 @@ describe('generated traces through ingest and replay', () => {
     expect(summary.pages_touched).toBeGreaterThan(gen.events / 15);
     if (events === 'all') expect(summary.page_ref_events).toBeGreaterThan(gen.events / 2);
     expect(summary.device_ranges.some((r) => r.kind === 'device_private' && r.start_pfn === '0xfce0000')).toBe(true);
+
+    // The bench's replay floor reads the same table and agrees with every printed count.
+    const floor = await replayFloor(join(one, RUN_FILES.events));
+    expect(floor.events).toBe(gen.events);
+    expect(floor.countMismatches).toBe(0);
+    expect(floor.pages).toBeGreaterThan(gen.events / 15);
   });
 });

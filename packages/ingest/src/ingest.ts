@@ -13,6 +13,7 @@ import { EventBatchBuilder, stackBatches } from './arrow/events.js';
 import { IpcFileSink, writeIpcFile } from './arrow/writer.js';
 import { csvVariant, readCsv } from './formats/csv.js';
 import { detectFormat, rejectNonText } from './formats/detect.js';
+import { PagetraceError } from './errors.js';
 import type { Variant } from './formats/types.js';
 import { removeStaleTemporaries, writeAtomically, writeFileAtomic } from './io/atomic.js';
 import { openInput, type InputSource } from './io/input.js';
@@ -68,7 +69,9 @@ export async function ingestTrace(opts: IngestOptions): Promise<IngestResult> {
   const head = await readHead(input);
   rejectNonText(head.bytes, input.display);
   const detected = detectFormat(sampleLines(head.bytes, head.eof), input.display, opts.format);
-  await mkdir(opts.outDir, { recursive: true });
+  await mkdir(opts.outDir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new PagetraceError(`cannot create the run directory (${e.code ?? e.message})`, { file: opts.outDir });
+  });
   await removeStaleTemporaries(opts.outDir);
   await retireOlderRun(opts.outDir);
   const sidecars = await findSidecars(opts.input);
@@ -194,7 +197,8 @@ async function writeEvents(input: InputSource, batchRows: number, opts: IngestOp
 async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onChunk: ChunkSink,
   flushNow: () => Promise<void>, opts: IngestOptions): Promise<void> {
   const live = input.live;
-  const chunker = new LineChunker(opts.chunkBytes ?? (live ? 256 * 1024 : DEFAULT_CHUNK));
+  const chunker = new LineChunker(opts.chunkBytes ?? (live ? 256 * 1024 : DEFAULT_CHUNK), maxLineBytes(opts),
+    (line, max) => new PagetraceError(`line longer than ${max} bytes: not a text trace (limit: PAGETRACE_MAX_LINE_BYTES)`, { file: input.display, line }));
   const flushMs = opts.flushIntervalMs ?? (live ? 200 : 0);
   const inflight: Array<Promise<ChunkResult>> = [];
   const maxInFlight = Math.max(2, pool.size * 2);
@@ -228,6 +232,16 @@ async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onCh
   while (inflight.length > 0) await drainOne();
 }
 
+/** Reasons in a fixed order: chunks merge skips in an order that depends on the chunking. */
+function byKey<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
+function maxLineBytes(opts: IngestOptions): number {
+  const env = Number(process.env.PAGETRACE_MAX_LINE_BYTES);
+  return opts.maxLineBytes ?? (Number.isSafeInteger(env) && env > 0 ? env : DEFAULT_MAX_LINE_BYTES);
+}
+
 async function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
@@ -250,7 +264,7 @@ function buildMeta(input: InputSource, variant: Variant, merger: Merger, sidecar
     clock: { kind: variant.clock, fraction_digits: variant.fractionDigits, name: clockName },
     lines: {
       lines_in: a.linesIn, events: a.events, stack_lines: a.stackLines, header_lines: a.headerLines, markers: a.markers,
-      skipped: a.skipped, skipped_by_reason: a.skippedByReason,
+      skipped: a.skipped, skipped_by_reason: byKey(a.skippedByReason),
       stack_breakdown: { entry_lines: a.stackEntries, frame_lines: a.stackFrames, callchain_end_lines: a.callchainEnds },
     },
     lost_events: a.lost,

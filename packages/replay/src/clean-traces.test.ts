@@ -9,7 +9,7 @@ import { haveSharedTraces, sharedTracesDir } from '@pagetrace/ingest/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decompress } from 'fzstd';
-import { errorsOf, readRows, replayFile, type ReplayedRun } from './testing/index.js';
+import { errorsOf, readRows, replayFile, replayText, type ReplayedRun } from './testing/index.js';
 
 const GUEST = ['hmm_migrate', 'hmm_fault', 'hmm_stack', 'hmm_ctl_migrate', 'hmm_ctl_fault', 'fsdax', 'fsdax_stack', 'pin', 'compact', 'numa', 'numa_pin', 'thp', 'zram', 'mixed_stack'];
 const HOST = ['ftrace-noirq', 'ftrace-stacktrace', 'ftrace-overflow-lost', 'trace-cmd-report', 'perf-script', 'perf-script-g', 'perf-kmem-script'];
@@ -58,6 +58,17 @@ describeIf('profile and device ranges of the guest captures', () => {
     const dax = pages.filter((p) => p.device === true && p.device_kind === 'fsdax' && p.final_refcount !== null);
     expect(dax.length).toBe(1280);
     expect(dax.every((p) => p.final_refcount === 1)).toBe(true);
+  });
+});
+
+describeIf('device range inference', () => {
+  it('without iomem.txt, the device-private chunk of hmm_ctl_migrate is inferred and reported with evidence', async () => {
+    const text = Buffer.from(decompress(readFileSync(join(sharedTracesDir(), 'guest', 'hmm_ctl_migrate', 'trace.txt.zst')))).toString('utf8');
+    const r = await replayText(text);
+    const inferred = r.summary.device_ranges.filter((d) => d.source.startsWith('inferred'));
+    expect(inferred.map((d) => `${d.start_pfn}-${d.end_pfn}`)).toEqual(['0xfcf0000-0xfd00000']);
+    expect(inferred[0]?.evidence).toMatch(/65536 pfns .* none had a buddy allocator or page cache event/);
+    expect(errorsOf(r)).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@
  * the page within it.
  */
 import type { RecordBatch } from 'apache-arrow';
-import type { RunMeta } from '@pagetrace/ingest';
+import { PagetraceError, type RunMeta } from '@pagetrace/ingest';
 import { DictCol, Int64Col, NumCol } from './io/columns.js';
 import { DETECTORS, type At, type DetectorContext, type Finding } from './detectors/index.js';
 import { liveGroups } from './detectors/live-at-end.js';
@@ -46,6 +46,8 @@ export interface ReplayerHooks extends ReplayHooks {
 
 interface Pending { f: Finding; at: At; p: PageState; cpu: number; done: boolean; uncertain: boolean }
 
+const explains = (f: Finding, op: number): boolean => f.explainedBy === undefined || f.explainedBy.includes(op as Op);
+
 class BatchColumns {
   readonly line: Int64Col; readonly ts: Int64Col; readonly cpu: NumCol; readonly pid: NumCol;
   readonly comm: DictCol; readonly event: DictCol; readonly pfn: Int64Col | null; readonly order: NumCol | null;
@@ -72,7 +74,7 @@ class BatchColumns {
 }
 
 function req<T>(v: T | null, name: string): T {
-  if (v === null) throw new Error(`events.arrow has no column "${name}"`);
+  if (v === null) throw new PagetraceError(`events.arrow has no column "${name}" (written by an incompatible pagetrace version?)`);
   return v;
 }
 
@@ -227,8 +229,13 @@ export class ReplayProcessor implements Replayer {
     const uncertain = (this.model as PageModel).isUncertain(p);
     if (!f.reorderSensitive) { this.confirm(f, at, p, uncertain); return; }
     // Look back: the most recent event on this page from another CPU.
-    const otherTs = p.lastCpu >= 0 && p.lastCpu !== cpu ? p.lastTs : p.altCpu >= 0 && p.altCpu !== cpu ? p.altTs : null;
-    if (otherTs !== null && this.useTime && at.ts - otherTs <= this.windowNs) { this.suppressedByReordering++; return; }
+    const otherIsLast = p.lastCpu >= 0 && p.lastCpu !== cpu;
+    const otherIsAlt = !otherIsLast && p.altCpu >= 0 && p.altCpu !== cpu;
+    if ((otherIsLast && explains(f, p.lastOp)) || (otherIsAlt && explains(f, p.altOp))) {
+      const dts = at.ts - (otherIsLast ? p.prevTs : p.altTs);
+      const drow = at.row - (otherIsLast ? p.lastRow : p.altRow);
+      if (this.withinWindow(dts, drow)) { this.suppressedByReordering++; return; }
+    }
     const pend: Pending = { f, at, p, cpu, done: false, uncertain };
     this.pending.push(pend);
     const list = this.pendingByPfn.get(p.pfn);
@@ -240,7 +247,7 @@ export class ReplayProcessor implements Replayer {
     const list = this.pendingByPfn.get(p.pfn);
     if (list === undefined) return;
     for (const q of list) {
-      if (q.done || q.cpu === e.cpu) continue;
+      if (q.done || q.cpu === e.cpu || !explains(q.f, e.op)) continue;
       if (this.withinWindow(e.ts - q.at.ts, e.row - q.at.row)) { q.done = true; this.suppressedByReordering++; }
     }
   }

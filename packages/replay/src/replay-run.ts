@@ -2,7 +2,7 @@
  * replayRun: read a run directory's events.arrow batch by batch, replay it, and write
  * anomalies.arrow, pages.arrow and replay.json atomically.
  */
-import { PagetraceError, RUN_FILES, removeStaleTemporaries, writeFileAtomic, type RunMeta } from '@pagetrace/ingest';
+import { PagetraceError, RUN_FILES, isPagetraceError, removeStaleTemporaries, writeFileAtomic, type RunMeta } from '@pagetrace/ingest';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -26,8 +26,12 @@ export async function* readBatches(path: string): AsyncGenerator<RecordBatch> {
   if (!existsSync(path)) throw new PagetraceError('file not found', { file: path });
   const fh = await open(path, 'r');
   try {
-    const reader = await RecordBatchReader.from(fh);
-    for await (const batch of reader) yield batch;
+    try {
+      yield* await RecordBatchReader.from(fh);
+    } catch (e) {
+      if (isPagetraceError(e)) throw e;
+      throw new PagetraceError(`not a readable Arrow IPC file (${(e as Error).message}); re-run \`pagetrace ingest\``, { file: path });
+    }
   } finally {
     await fh.close();
   }

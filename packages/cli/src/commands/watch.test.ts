@@ -50,6 +50,11 @@ describe('pagetrace watch --input FIFO', () => {
         await write(`${lines.slice(i, Math.min(i + 500, SLOW)).join('\n')}\n`);
         await sleep(50);
       }
+      // Keep the stream open (no more input) until the report arrives: it must come from the
+      // live pass, not from the end of the stream.
+      const until = Date.now() + 120_000;
+      while (!reports.some(expected) && child.exitCode === null && Date.now() < until) await sleep(100);
+      const reportedWhileOpen = reports.some(expected);
       for (let i = SLOW; i < lines.length; i += 20_000) {
         const end = Math.min(i + 20_000, lines.length);
         await write(lines.slice(i, end).join('\n') + (end < lines.length ? '\n' : ''));
@@ -58,6 +63,7 @@ describe('pagetrace watch --input FIFO', () => {
       await new Promise<void>((resolve) => writer.end(resolve));
       const code = await exited;
 
+      expect(reportedWhileOpen).toBe(true);
       const hit = reports.find(expected);
       expect(hit).toBeDefined();
       expect((hit as { at: number }).at).toBeLessThan(closedAt);

@@ -156,6 +156,8 @@ export class TraceInstance {
   async remove(): Promise<void> {
     await writeFile(this.path('tracing_on'), '0').catch(() => undefined);
     await writeFile(this.path('events', 'enable'), '0').catch(() => undefined);
+    // record-tgid turns on a global tgid map; not every kernel clears it when the instance goes.
+    for (const option of ['record-tgid', 'stacktrace']) await this.setOption(option, false);
     let last: unknown;
     for (let attempt = 0; attempt < 40; attempt++) {
       try {

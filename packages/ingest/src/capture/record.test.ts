@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { recordTrace, type RecordOptions } from './record.js';
 import { readSidecar, sidecarPathFor } from './sidecar.js';
 import { canRecordHere, instanceExists, WORKLOADS } from './test-support.js';
+import { locateTracefs } from './tracefs.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'pagetrace-record-'));
+
+/** The top-level tracefs settings a capture must leave exactly as they were. */
+function topLevelState(root: string): Record<string, string> {
+  const files = ['tracing_on', 'buffer_size_kb', 'set_event', 'trace_clock', 'current_tracer', 'options/record-tgid', 'options/stacktrace'];
+  return Object.fromEntries(files.map((f) => [f, existsSync(join(root, f)) ? readFileSync(join(root, f), 'utf8') : '<absent>']));
+}
 
 /** Count of `<event>:` lines in ftrace text (a test-side check, not a parser). */
 function countEvent(text: string, event: string): number {
@@ -44,10 +51,12 @@ function expectCompleteCapture(r: Awaited<ReturnType<typeof recordAround>>, exit
 }
 
 describe('recordTrace on real tracefs', () => {
-  it('captures the page allocations and frees of mmap + munmap', async () => {
+  it('captures the page allocations and frees of mmap + munmap, leaving the top level untouched', async () => {
     if (!(await canRecordHere())) return;
     const dir = tmp();
     try {
+      const { root } = await locateTracefs();
+      const before = topLevelState(root);
       const followed: Buffer[] = [];
       let followEnded: Promise<unknown> | null = null;
       const r = await recordAround(dir, {
@@ -70,6 +79,7 @@ describe('recordTrace on real tracefs', () => {
         expect(r.notices.some((n) => n.includes('CONFIG_DEBUG_PAGE_REF'))).toBe(true);
       }
       expect(await readSidecar(r.output)).toEqual(r.result.sidecar);
+      expect(topLevelState(root)).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

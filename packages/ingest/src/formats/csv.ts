@@ -11,7 +11,7 @@ import { parse } from 'csv-parse';
 import { PagetraceError } from '../errors.js';
 import { parseInt32, parsePointer, parseU64, type U64 } from '../events/numbers.js';
 import { Accounting } from '../parse/accounting.js';
-import type { ChunkResult } from '../parse/chunk.js';
+import type { ChunkResult, StackRef } from '../parse/chunk.js';
 import { Dict } from '../parse/dict.js';
 import { RowStore, type U64Column } from '../parse/row-store.js';
 import { EVENT_COLUMNS } from '../schema.js';
@@ -67,6 +67,10 @@ interface CsvChunk {
   dicts: { comm: Dict; event: Dict; flags: Dict; gfp: Dict };
   stacks: string[][];
   stackIds: Map<string, number>;
+  /** Stacks of the accepted rows, in order (ids are given by the merger). */
+  closed: StackRef[];
+  /** The stack cell of the record being read (-1: none). */
+  recordStack: number;
   acct: Accounting;
   firstLine: number;
 }
@@ -74,7 +78,7 @@ interface CsvChunk {
 function newChunk(afterLine = 0): CsvChunk {
   return {
     store: new RowStore(ROWS_PER_CHUNK), dicts: { comm: new Dict(), event: new Dict(), flags: new Dict(), gfp: new Dict() },
-    stacks: [], stackIds: new Map(), acct: new Accounting(), firstLine: afterLine + 1,
+    stacks: [], stackIds: new Map(), closed: [], recordStack: -1, acct: new Accounting(), firstLine: afterLine + 1,
   };
 }
 
@@ -86,7 +90,7 @@ function finish(c: CsvChunk, lastLine: number): ChunkResult {
   return {
     startLine: c.firstLine, rows: c.store.toData(),
     dicts: { comm: c.dicts.comm.values, event: c.dicts.event.values, flags: c.dicts.flags.values, gfp: c.dicts.gfp.values },
-    stacks: c.stacks, unresolved: [], leading: { frames: [], firstLine: c.firstLine, terminatorLine: 0, open: false },
+    stacks: c.stacks, closed: c.closed, leading: { frames: [], firstLine: c.firstLine, terminatorLine: 0, open: false },
     tail: null, targets: [], acct: a,
   };
 }
@@ -111,8 +115,12 @@ function addRecord(c: CsvChunk, header: string[], record: string[], line: number
   const r = s.addRow();
   try {
     s.line[r] = line;
+    c.recordStack = -1;
     for (let i = 0; i < header.length; i++) setCell(c, r, header[i] as string, (record[i] ?? '').trim());
     c.acct.events++;
+    if (c.recordStack >= 0) {
+      c.closed.push({ stack: c.recordStack, target: r, cpu: s.cpu[r] as number, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line, entryLines: 0, frameLines: 0 });
+    }
   } catch (e) {
     if (!(e instanceof BadValue)) throw e;
     s.length--; // the row is dropped, the line is accounted as skipped
@@ -157,7 +165,7 @@ function setCell(c: CsvChunk, r: number, col: string, v: string): void {
       const frames = v.split(';').map((f) => asLatin1(f.trim())).filter((f) => f.length > 0);
       let id = c.stackIds.get(frames.join('\n'));
       if (id === undefined) { id = c.stacks.length; c.stackIds.set(frames.join('\n'), id); c.stacks.push(frames); }
-      s.stack[r] = id;
+      c.recordStack = id;
       return;
     }
     default: throw new BadValue(col);

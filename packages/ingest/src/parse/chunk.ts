@@ -15,9 +15,16 @@ import { Dict } from './dict.js';
 import { RowStore, type RowStoreData } from './row-store.js';
 import { StackTargets, type StackTargetsData } from './stack-targets.js';
 
+/**
+ * A completed stack, in the order of its header: the merger gives it a global id only once
+ * its event is known (a stack that finds no event must not take an id), so ids follow trace
+ * order however the trace was cut into chunks.
+ */
 export interface StackRef {
-  /** Chunk-local stack id. */
+  /** Index into ChunkResult.stacks (the chunk's distinct frame lists); -1: a header without frames. */
   stack: number;
+  /** Chunk-local row of its event, or -1: look in earlier chunks (cpu, ctx, position). */
+  target: number;
   cpu: number;
   ctx: string;
   /** Rows of this chunk before the stack header. */
@@ -48,9 +55,10 @@ export interface ChunkResult {
   startLine: number;
   rows: RowStoreData;
   dicts: { comm: string[]; event: string[]; flags: string[]; gfp: string[] };
-  /** Chunk-local unique stacks (frames, innermost first), ids in first-seen order. */
+  /** The chunk's distinct frame lists (innermost first). */
   stacks: string[][];
-  unresolved: StackRef[];
+  /** Every completed stack of the chunk, in trace order. */
+  closed: StackRef[];
   /**
    * Frame lines before anything else: they continue the previous chunk's open stack.
    * `open`: the whole chunk was such frames (the stack may go on in the next chunk).
@@ -75,7 +83,7 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   const acct = new Accounting();
   const stackIds = new Map<string, number>();
   const stacks: string[][] = [];
-  const unresolved: StackRef[] = [];
+  const closed: StackRef[] = [];
   const targets = new StackTargets();
   /** Field table per chunk-local event id (null: no typed fields). */
   const specs: Array<EventSpec | null | undefined> = [];
@@ -89,12 +97,15 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
     const o = open;
     open = null;
     if (o.skipReason !== null) { acct.stackToSkipped(o.skipReason, o.line, o.entryLines, o.frameLines); return; }
-    if (o.frames.length === 0) return;
-    const key = o.frames.join('\n');
-    let id = stackIds.get(key);
-    if (id === undefined) { id = stacks.length; stackIds.set(key, id); stacks.push(o.frames); }
-    if (o.target >= 0) store.stack[o.target] = id;
-    else unresolved.push({ stack: id, cpu: o.cpu, ctx: o.ctx, rowsBefore: o.rowsBefore, cpuEventsBefore: o.cpuEventsBefore, line: o.line, entryLines: o.entryLines, frameLines: o.frameLines });
+    if (o.frames.length === 0 && o.entryLines === 0) return; // a perf sample without callchain
+    // A header without frames still claims its event (as it does when placed by the merger).
+    let id = -1;
+    if (o.frames.length > 0) {
+      const key = o.frames.join('\n');
+      id = stackIds.get(key) ?? -1;
+      if (id < 0) { id = stacks.length; stackIds.set(key, id); stacks.push(o.frames); }
+    }
+    closed.push({ stack: id, target: o.target, cpu: o.cpu, ctx: o.ctx, rowsBefore: o.rowsBefore, cpuEventsBefore: o.cpuEventsBefore, line: o.line, entryLines: o.entryLines, frameLines: o.frameLines });
   };
 
   let lineNo = startLine - 1;
@@ -177,7 +188,7 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
     rows: store.toData(),
     dicts: { comm: dicts.comm.values, event: dicts.event.values, flags: dicts.flags.values, gfp: dicts.gfp.values },
     stacks,
-    unresolved,
+    closed,
     leading,
     tail,
     targets: targets.toData(),

@@ -39,8 +39,6 @@ export class Merger {
     const acct = Accounting.fromJSON(c.acct);
     this.acct.add(acct);
     this.completeTail(c);
-    const stackMap = new Int32Array(c.stacks.length);
-    c.stacks.forEach((frames, i) => { stackMap[i] = this.registerStack(frames); });
     const rows = RowStore.fromData(c.rows);
     const base = this.totalRows;
     this.pending.append(rows, {
@@ -48,14 +46,14 @@ export class Merger {
       event: mapStrings(c.dicts.event, this.dicts.event),
       flags: mapStrings(c.dicts.flags, this.dicts.flags),
       gfp: mapStrings(c.dicts.gfp, this.dicts.gfp),
-      stack: stackMap,
+      stack: NO_STACKS,
     });
     this.countEvents(rows, base);
-    // Stack headers whose event is in an earlier chunk: attach with the pre-chunk CPU state.
-    for (const ref of c.unresolved) {
-      const target = this.resolve(ref.cpu, ref.ctx, base + ref.rowsBefore, ref.cpuEventsBefore);
+    // Stacks in header order; one whose event is in an earlier chunk is placed with the pre-chunk CPU state.
+    for (const ref of c.closed) {
+      const target = ref.target >= 0 ? base + ref.target : this.resolve(ref.cpu, ref.ctx, base + ref.rowsBefore, ref.cpuEventsBefore);
       if (typeof target === 'string') this.acct.stackToSkipped(target, ref.line, ref.entryLines, ref.frameLines);
-      else this.pending.stack[target - this.flushed] = stackMap[ref.stack] as number;
+      else if (ref.stack >= 0) this.pending.stack[target - this.flushed] = this.registerStack(c.stacks[ref.stack] as string[]);
     }
     if (!c.leading.open) this.tail = null;
     if (c.tail !== null) {
@@ -171,6 +169,9 @@ function latin1ToUtf8String(s: string): string {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
 }
+
+/** Chunk rows carry no stack ids (the merger sets them): every row maps to null. */
+const NO_STACKS = new Int32Array(0);
 
 function mapStrings(local: string[], global: Dict): Int32Array {
   const map = new Int32Array(local.length);

@@ -26,6 +26,7 @@ export const countDiscontinuity: Detector = {
       observed: `refcount ${observed}`,
       message: `pfn ${hex(p.pfn)} reports refcount ${observed} where the events so far add up to ${expected}: ${observed - expected > 0 ? 'references were taken' : 'references were dropped'} without a traced event; the model follows the reported value from here.`,
       reorderSensitive: true,
+      explainedBy: REF_OPS,
     }, e, p);
   },
 };

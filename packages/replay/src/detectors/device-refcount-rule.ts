@@ -34,6 +34,7 @@ export const deviceRefcountRule: Detector = {
         observed: `get +${e.val} on a refcount-0 ${p.device} page`,
         message: `A get raised idle ${p.device} pfn ${hex(p.pfn)} from 0 to ${after} without the driver allocating it: a reference to a free device page.`,
         reorderSensitive: true,
+      explainedBy: REF_OPS,
       }, e, p);
     }
   },

@@ -8,7 +8,7 @@
  * an untraced allocation; clean 6.18 captures show hundreds of such repeated frees. Then it
  * is only info and the message says why.
  */
-import { OP, FREE_OPS } from '../model/ops.js';
+import { OP, FREE_OPS, ALLOC_OPS } from '../model/ops.js';
 import { BUDDY } from '../model/page.js';
 import { hex, type Detector } from './types.js';
 
@@ -29,6 +29,7 @@ export const doubleFree: Detector = {
         ? `pfn ${hex(p.pfn)} was freed again (line ${p.lastFreeLine} freed it first) with no allocation or refcount set in between: a double free.`
         : `pfn ${hex(p.pfn)} was freed twice with no mm_page_alloc in between; without page_ref events this is not proof of a double free (compaction's free lists, alloc_contig_range and hotplug take pages without mm_page_alloc).`,
       reorderSensitive: true,
+      explainedBy: ALLOC_OPS,
     }, e, p);
   },
 };

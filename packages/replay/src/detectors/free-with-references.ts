@@ -4,7 +4,7 @@
  * successful page_ref_freeze), so a free with references left means someone still holds
  * a pointer to a page that is about to be reused.
  */
-import { OP, FREE_OPS } from '../model/ops.js';
+import { OP, FREE_OPS, REF_OPS } from '../model/ops.js';
 import { BUDDY } from '../model/page.js';
 import { describeHolders, hex, type Detector } from './types.js';
 
@@ -22,6 +22,7 @@ export const freeWithReferences: Detector = {
       observed: `refcount ${p.ref}`,
       message: `pfn ${hex(p.pfn)} was freed (order ${e.order}) while ${p.ref} reference(s) were still counted: ${describeHolders(p, ctx)}.`,
       reorderSensitive: true,
+      explainedBy: [...REF_OPS, OP.ALLOC],
     }, e, p);
   },
 };

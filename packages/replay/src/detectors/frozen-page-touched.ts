@@ -23,6 +23,7 @@ export const frozenPageTouched: Detector = {
       observed: `${e.val > 0 ? '+' : ''}${e.val}, refcount now ${e.hasCount ? e.count : '?'}`,
       message: `pfn ${hex(p.pfn)} had its refcount changed by ${e.val} while frozen by page_ref_freeze: a reference taken without get_page_unless_zero, or dropped by someone who no longer owned it.`,
       reorderSensitive: true,
+      explainedBy: REF_OPS,
     }, e, p);
   },
 };

@@ -25,6 +25,7 @@ export const mapcountExceedsRefcount: Detector = {
       observed: `refcount ${e.count}, mapcount ${maps}`,
       message: `pfn ${hex(p.pfn)} is mapped ${maps} time(s) but holds only ${e.count} reference(s): a mapping without a reference (freed while still mapped when the count reaches 0).`,
       reorderSensitive: true,
+      explainedBy: REF_OPS,
     }, e, p);
   },
 };

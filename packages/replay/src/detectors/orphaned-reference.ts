@@ -22,20 +22,34 @@ export const ORPHAN_QUIET_NS = 50_000_000;
 
 export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen || p.pins > 0) return 0;
-  if (p.mapcount !== 0 || p.maxMapcount === 0) return 0; // never mapped, or still mapped
+  if (p.mapcount !== 0) return 0; // still mapped
+  if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
+  if (p.device !== null) return deviceLeftover(p);
+  if (p.maxMapcount === 0) return 0; // never mapped: a kernel allocation may hold it forever
+  if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
   if (p.inPageCache > 0 || p.fileBacked || p.swapCache) return 0;
   // With hashed pointers an anonymous page cannot be told from shmem/page cache: only a
   // real mapping pointer (anon, or none) proves no cache holds the reference.
   if (p.lastMappingKind !== MAPPING.ANON && p.lastMappingKind !== MAPPING.NONE) return 0;
   // An LRU page without PG_lru sits in a per-CPU LRU batch or is isolated: a transient holder.
   if ((p.lastFlagBits & FLAG_USER_PAGE) !== 0 && (p.lastFlagBits & FLAG_LRU) === 0) return 0;
-  if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
-  if (p.device !== null) {
-    if (!p.deviceInUse) return 0;
-    return p.ref - p.deviceIdle;
-  }
-  if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
   return p.ref;
+}
+
+/**
+ * Device-private/coherent pages are never in a page cache or on the LRU: once the driver has
+ * handed one out and its mapping is gone, only the driver's release is left, and references
+ * above the idle value are orphaned. fsdax/device-dax pages carry no mapcount before 6.15, so
+ * their users' end is not visible: never reported.
+ */
+function deviceLeftover(p: PageState): number {
+  if (p.device !== 'device_private' && p.device !== 'device_coherent') return 0;
+  if (!p.deviceInUse) return 0;
+  // Users: mapped, or given to a process (anon mapping); gone: the last event is a put that
+  // left the page unmapped.
+  if (p.maxMapcount === 0 && !p.anonSeen) return 0;
+  if (p.lastDelta >= 0) return 0;
+  return p.ref - p.deviceIdle;
 }
 
 export const orphanedReference: Detector = {

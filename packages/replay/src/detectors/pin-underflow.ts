@@ -23,6 +23,7 @@ export const pinUnderflow: Detector = {
       observed: `unpin with refcount ${before} -> ${after} and no pin seen`,
       message: `unpin_user_page on pfn ${hex(p.pfn)} with no pin outstanding (refcount was ${before}): an extra unpin, or a put_page used where unpin was meant.`,
       reorderSensitive: true,
+      explainedBy: REF_OPS,
     }, e, p);
   },
 };

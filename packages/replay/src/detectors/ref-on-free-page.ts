@@ -4,7 +4,7 @@
  * (page_ref_mod_unless ret=0: get_page_unless_zero / folio_try_get on a free page) are the
  * kernel's normal way to lose a race and are never reported.
  */
-import { OP, REF_OPS } from '../model/ops.js';
+import { OP, REF_OPS, LIFE_OPS } from '../model/ops.js';
 import { BUDDY } from '../model/page.js';
 import { hex, type Detector } from './types.js';
 
@@ -25,6 +25,7 @@ export const refOnFreePage: Detector = {
       observed: `${what}, refcount now ${e.hasCount ? e.count : '?'}`,
       message: `${cap(what)} hit pfn ${hex(p.pfn)} after it was freed (mm_page_free at line ${p.lastFreeLine}) and before any new allocation: a use after free of the struct page.`,
       reorderSensitive: true,
+      explainedBy: LIFE_OPS,
     }, e, p);
   },
 };

@@ -23,6 +23,11 @@ export interface Finding {
    * within the window. Per-CPU order is exact, so same-CPU evidence is never doubted.
    */
   reorderSensitive: boolean;
+  /**
+   * Operations that, seen on another CPU within the window, can explain the finding (an
+   * allocation between two frees, a put racing a get...). Default: any operation.
+   */
+  explainedBy?: readonly Op[];
 }
 
 /** Where a finding points: the triggering event (or, at the end, the page's last event). */
@@ -54,7 +59,7 @@ export interface Detector {
 
 /** A short description of the references still outstanding on a page (newest first). */
 export function describeHolders(p: PageState, ctx: DetectorContext, max = 4): string {
-  if (p.holders.length === 0) return 'no unmatched reference was seen in the trace';
+  if (p.holders.length === 0) return 'no unmatched get in the trace (the reference left is the one taken at allocation or hand-out)';
   const parts: string[] = [];
   for (let i = p.holders.length - 1; i >= 0 && parts.length < max; i--) {
     const h = p.holders[i];

@@ -61,9 +61,12 @@ export class PageModel {
     p.lastTs = e.ts;
     p.lastLine = e.line;
     if (p.lastCpu !== e.cpu) {
-      if (p.lastCpu >= 0) { p.altCpu = p.lastCpu; }
+      if (p.lastCpu >= 0) { p.altCpu = p.lastCpu; p.altTs = p.prevTs; p.altRow = p.lastRow; p.altOp = p.lastOp; }
       p.lastCpu = e.cpu;
     }
+    p.prevTs = e.ts;
+    p.lastRow = e.row;
+    p.lastOp = e.op;
   }
 
   /**
@@ -117,7 +120,7 @@ export class PageModel {
     }
     if (mappingKind === MAPPING.FILE) p.fileBacked = true;
     else if (mappingKind === MAPPING.ANON || mappingKind === MAPPING.NONE) p.fileBacked = false;
-    if (e.op >= OP.REF_SET && e.op <= OP.REF_UNFREEZE) { p.swapCache = swapFlag; p.refSeen = true; p.lastFlagBits = flagBits; p.lastMappingKind = mappingKind; } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) p.buddySeen = true;
+    if (e.op >= OP.REF_SET && e.op <= OP.REF_UNFREEZE) { p.swapCache = swapFlag; p.refSeen = true; p.lastFlagBits = flagBits; p.lastMappingKind = mappingKind; if (mappingKind === MAPPING.ANON) p.anonSeen = true; } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) p.buddySeen = true;
     switch (e.op) {
       case OP.REF_SET: this.applySet(p, e); break;
       case OP.REF_MOD:
@@ -169,6 +172,7 @@ export class PageModel {
 
   private applyDelta(p: PageState, e: EventView): void {
     const v = e.val;
+    p.lastDelta = v;
     // A plain change ends a freeze: a THP split re-referencing its head, or a bug reported by
     // frozen_page_touched once (the count is no longer the frozen 0).
     if (p.frozen) { p.frozen = false; p.splitting = false; }
@@ -286,6 +290,7 @@ export class PageModel {
     p.inPageCache = 0;
     p.maxMapcount = 0;
     p.mapcount = 0;
+    p.anonSeen = false;
   }
 
   private applyFree(p: PageState, e: EventView): void {

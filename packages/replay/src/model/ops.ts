@@ -62,3 +62,7 @@ export const GUP_PIN_COUNTING_BIAS = 1024;
 export const REF_OPS: readonly Op[] = [OP.REF_SET, OP.REF_MOD, OP.REF_MOD_TEST, OP.REF_MOD_RETURN, OP.REF_MOD_UNLESS, OP.REF_FREEZE, OP.REF_UNFREEZE];
 export const FREE_OPS: readonly Op[] = [OP.FREE, OP.FREE_BATCHED];
 export const OP_COUNT = 16;
+/** Operations that allocate or free a page (buddy state changes). */
+export const LIFE_OPS: readonly Op[] = [OP.REF_SET, OP.ALLOC, OP.FREE, OP.FREE_BATCHED];
+/** Operations that allocate a page. */
+export const ALLOC_OPS: readonly Op[] = [OP.REF_SET, OP.ALLOC];

@@ -31,6 +31,10 @@ export class PageState {
   /** FLAG_* bits of the page's last page_ref event and MAPPING.* of its last mapping= value. */
   lastFlagBits = 0;
   lastMappingKind = 0;
+  /** The page was given to a process (anon mapping pointer seen) in its current life. */
+  anonSeen = false;
+  /** Delta of the last refcount change (negative: the last event was a put). */
+  lastDelta = 0;
   /** Outstanding FOLL_PIN units (GUP_PIN_COUNTING_BIAS each). */
   pins = 0;
   /** Outstanding pins, matched LIFO by unpins (nested use is the common pattern). */
@@ -89,6 +93,11 @@ export class PageState {
   altCpu = -1;
   altTs = 0;
   altRow = -1;
+  /** Timestamp and row of the page's last event (lastTs is the same, kept for pages.arrow). */
+  prevTs = 0;
+  lastRow = -1;
+  lastOp = 0;
+  altOp = 0;
 
   constructor(readonly pfn: number) {}
 }

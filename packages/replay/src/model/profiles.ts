@@ -142,6 +142,10 @@ function profileFromEvidence(ev: TraceEvidence | null, allocOrder: ProfileChoice
     evidence.push('frozen-page allocator order (6.14+): assuming the newest profile');
     return { profile: profileByName('refcounted-devmap'), source: 'trace evidence' };
   }
+  if (allocOrder === 'set-then-alloc') {
+    evidence.push('no kernel release; page_ref_set before mm_page_alloc means a kernel before 6.14: assuming the 5.18-6.14 rules (use --kernel for older kernels)');
+    return { profile: profileByName('fsdax-idle-one'), source: 'trace evidence' };
+  }
   evidence.push('no kernel release and no decisive trace evidence: the 5.18-6.14 rules are the default');
   return { profile: profileByName('fsdax-idle-one'), source: 'default' };
 }

@@ -354,4 +354,44 @@ export class Mutator {
     }
     return null;
   }
+
+  /**
+   * A device driver that forgets to drop its reference: the first put after the driver handed
+   * the page out (page_ref_set 1) is removed. The page then stays referenced after its user
+   * unmaps it and is never freed.
+   */
+  removeDevicePut(range: { start: number; end: number }, nth = 0): Mutation | null {
+    const lastTs = this.lastTs();
+    let seen = 0;
+    const handedOut = new Set<number>();
+    for (let i = 0; i < this.parsed.length; i++) {
+      const e = this.parsed[i];
+      if (e === null || e === undefined || e.pfn === null || e.pfn < range.start || e.pfn >= range.end) continue;
+      if (e.event === 'page_ref_set' && field(e.args, 'val') === 1) { handedOut.add(e.pfn); continue; }
+      if (!handedOut.has(e.pfn) || e.event !== 'page_ref_mod_and_test' || field(e.args, 'ret') !== 0 || (field(e.args, 'val') ?? 0) >= 0) continue;
+      handedOut.delete(e.pfn);
+      const lastOnPfn = this.lastIndexOn(e.pfn, i);
+      if (lastOnPfn === null || lastTs - Number((this.ev(lastOnPfn) as ParsedEvent).ts) < 0.05) continue;
+      if (seen++ < nth) continue;
+      const pfn = e.pfn;
+      this.rec(i).dropped = true;
+      this.shiftAfter(i, pfn, +1);
+      let last = i;
+      for (let k = i + 1; k < this.trace.records.length; k++) if (this.parsed[k]?.pfn === pfn && !this.rec(k).dropped) last = k;
+      if (last === i) return null;
+      return this.result(this.rec(last), pfn, `removed the driver's put of device pfn 0x${pfn.toString(16)}`);
+    }
+    return null;
+  }
+
+  private lastIndexOn(pfn: number, from: number): number | null {
+    let last: number | null = null;
+    for (let k = from + 1; k < this.parsed.length; k++) {
+      const x = this.parsed[k];
+      if (x?.pfn !== pfn) continue;
+      if (x.event === 'page_ref_mod_and_test' && field(x.args, 'ret') === 1) return k;
+      last = k;
+    }
+    return last;
+  }
 }

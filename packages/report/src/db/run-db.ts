@@ -102,9 +102,12 @@ async function readArrowFile(path: string): Promise<Table> {
   }
 }
 
-/** No file access outside the run directory, and no way to switch it back on. */
-async function lockDown(conn: DuckDBConnection, dir: string): Promise<void> {
-  await conn.run(`SET allowed_directories = ['${dir.replaceAll("'", "''")}/']`);
+/**
+ * No file access at all once the tables are loaded (they are in memory), and no way to switch
+ * it back on. Not even the run directory stays writable: `COPY ... TO 'run/events.arrow'`
+ * would otherwise overwrite a table in place, non-atomically, breaking the run.
+ */
+async function lockDown(conn: DuckDBConnection, _dir: string): Promise<void> {
   await conn.run('SET enable_external_access = false');
   await conn.run('SET lock_configuration = true');
 }
