@@ -15,7 +15,8 @@ export abstract class PagetraceCommand extends Command {
     }
     // oclif's own parse errors (unknown flag, missing argument) already read well.
     if (err.oclif !== undefined) return super.catch(err);
-    const msg = err && err.message ? err.message : String(err);
+    // First line only: native errors (DuckDB) append their own stack trace to the message.
+    const msg = (err && err.message ? err.message : String(err)).split('\n')[0];
     process.stderr.write(`pagetrace: internal error: ${msg} (set PAGETRACE_DEBUG=1 for details)\n`);
     this.exit(2);
   }

@@ -151,6 +151,12 @@ describe('line accounting', () => {
       expect(readFileSync(`${r.outDir}/stacks.arrow`)).toEqual(readFileSync(`${plain.outDir}/stacks.arrow`));
     }
   });
+
+  it('accounts an event line cut off at the end of input (no newline) instead of trusting its last field', async () => {
+    const r = await ingestText(`${SET}\n${ALLOC}`);
+    expect(r.meta.lines).toMatchObject({ lines_in: 2, events: 1, skipped: 1 });
+    expect(r.meta.lines.skipped_by_reason).toEqual({ 'last line cut off (no newline at end of input)': { count: 1, first_lines: [2] } });
+  });
 });
 
 describe('stacks', () => {
@@ -200,6 +206,21 @@ describe('stacks', () => {
     ]);
     expect(r.meta.lost_events).toEqual([{ cpu: 3, line: 6, count: 120, kind: 'dropped' }]);
     expect(r.meta.lines).toMatchObject({ events: 1, stack_lines: 3, header_lines: 1, markers: 1, skipped: 0 });
+  });
+
+  it('reads `trace-cmd report -l` (latency layout: no brackets around the cpu)', async () => {
+    // The DOMAIN.md §2.2 kernel_stack example in trace-cmd's `-l` context (`%8.8s-%-5d %3d` + latency flags).
+    const text = ['cpus=4',
+      '  <idle>-0       2d.h1. 24703.375199: hrtimer_expire_entry: hrtimer=0xffff8881 function=tick_sched_timer now=24703372002000',
+      '  <idle>-0       2d.h1. 24703.375200: kernel_stack:         <stack trace >',
+      '=> trace_event_raw_event_hrtimer_expire_entry (ffffffff86218921)'].join('\n');
+    const r = await ingestText(`${text}\n`);
+    expect(r.meta.format).toMatchObject({ frontend: 'trace-cmd', latency_format: true });
+    expect(column(r.events, 'cpu')).toEqual([2]);
+    expect(column(r.events, 'comm')).toEqual(['<idle>']);
+    expect(column(r.events, 'ts_ns')).toEqual([24703375199000n]);
+    expect(column(r.events, 'stack_id')).toEqual([0]);
+    expect(r.meta.lines.skipped).toBe(0);
   });
 
   for (const [name, file] of [['ftrace <stack trace>', ['guest-6.1', 'hmm_stack']], ['perf -g callchains', ['host-6.18']]] as const) {

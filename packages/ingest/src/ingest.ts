@@ -7,15 +7,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
 import { EventBatchBuilder, stackBatches } from './arrow/events.js';
 import { IpcFileSink, writeIpcFile } from './arrow/writer.js';
 import { csvVariant, readCsv } from './formats/csv.js';
 import { detectFormat, rejectNonText } from './formats/detect.js';
-import { PagetraceError } from './errors.js';
 import type { Variant } from './formats/types.js';
-import { removeStaleTemporaries, writeAtomically, writeFileAtomic } from './io/atomic.js';
+import { makeDirectory, removeStaleTemporaries, writeAtomically, writeFileAtomic } from './io/atomic.js';
 import { openInput, type InputSource } from './io/input.js';
 import { DEFAULT_MAX_LINE_BYTES, LineChunker, type LineChunk } from './io/line-chunker.js';
 import { PagetraceError } from './errors.js';
@@ -66,10 +65,10 @@ export async function ingestTrace(opts: IngestOptions): Promise<IngestResult> {
   const workers = Math.max(1, Math.floor(opts.workers ?? Math.min(2, availableParallelism())));
   const batchRows = Math.max(1, Math.floor(opts.batchRows ?? 65536));
   const input = await openInput(opts.input);
-  const head = await readHead(input);
+  const head = await readHead(input, flushIntervalOf(opts, input));
   rejectNonText(head.bytes, input.display);
   const detected = detectFormat(sampleLines(head.bytes, head.eof), input.display, opts.format);
-  await mkdir(opts.outDir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+  await makeDirectory(opts.outDir).catch((e: NodeJS.ErrnoException) => {
     throw new PagetraceError(`cannot create the run directory (${e.code ?? e.message})`, { file: opts.outDir });
   });
   await removeStaleTemporaries(opts.outDir);
@@ -80,7 +79,7 @@ export async function ingestTrace(opts: IngestOptions): Promise<IngestResult> {
   if (detected.frontend === 'csv') {
     const header: string[] = [];
     merger = await writeEvents(input, batchRows, opts, async (onChunk) => {
-      header.push(...await readCsv(withHead(head.bytes, input.chunks), input.display, onChunk));
+      header.push(...await readCsv(withHead(head.bytes, input), input.display, onChunk));
     });
     variant = csvVariant(header);
   } else {
@@ -109,12 +108,15 @@ async function retireOlderRun(outDir: string): Promise<void> {
 }
 
 /** The first bytes, enough to detect the format (all of a small input). */
-async function readHead(input: InputSource): Promise<{ bytes: Uint8Array; eof: boolean }> {
+async function readHead(input: InputSource, flushMs: number): Promise<{ bytes: Uint8Array; eof: boolean }> {
   const parts: Uint8Array[] = [];
   let size = 0;
   let lines = 0;
   for (;;) {
-    const n = await input.chunks.next();
+    const p = input.chunks.next();
+    // A live stream that pauses after a few lines: detect the format on what is there.
+    const n = input.live && lines > 0 && flushMs > 0 ? await raceTimeout(p, flushMs) : await p;
+    if (n === null) { carried.set(input, p); return { bytes: Buffer.concat(parts), eof: false }; }
     if (n.done) return { bytes: Buffer.concat(parts), eof: true };
     parts.push(n.value);
     size += n.value.length;
@@ -136,10 +138,24 @@ function sampleLines(bytes: Uint8Array, eof: boolean): string[] {
   return text.split('\n', SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-async function* withHead(head: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** A read started while detecting the format that is still to arrive (live streams). */
+const carried = new WeakMap<InputSource, Promise<IteratorResult<Uint8Array>>>();
+
+function flushIntervalOf(opts: IngestOptions, input: InputSource): number {
+  return opts.flushIntervalMs ?? (input.live ? 200 : 0);
+}
+
+async function* withHead(head: Uint8Array, input: InputSource): AsyncGenerator<Uint8Array> {
   if (head.length > 0) yield head;
+  const first = carried.get(input);
+  carried.delete(input);
+  if (first !== undefined) {
+    const n = await first;
+    if (n.done) return;
+    yield n.value;
+  }
   for (;;) {
-    const n = await rest.next();
+    const n = await input.chunks.next();
     if (n.done) return;
     yield n.value;
   }
@@ -199,7 +215,7 @@ async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onCh
   const live = input.live;
   const chunker = new LineChunker(opts.chunkBytes ?? (live ? 256 * 1024 : DEFAULT_CHUNK), maxLineBytes(opts),
     (line, max) => new PagetraceError(`line longer than ${max} bytes: not a text trace (limit: PAGETRACE_MAX_LINE_BYTES)`, { file: input.display, line }));
-  const flushMs = opts.flushIntervalMs ?? (live ? 200 : 0);
+  const flushMs = flushIntervalOf(opts, input);
   const inflight: Array<Promise<ChunkResult>> = [];
   const maxInFlight = Math.max(2, pool.size * 2);
   const drainOne = async (): Promise<void> => {
@@ -213,7 +229,8 @@ async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onCh
     }
   };
   await submit(chunker.push(head));
-  let pending: Promise<IteratorResult<Uint8Array>> | null = null;
+  let pending: Promise<IteratorResult<Uint8Array>> | null = carried.get(input) ?? null;
+  carried.delete(input);
   for (;;) {
     pending ??= input.chunks.next();
     const next = flushMs > 0 ? await raceTimeout(pending, flushMs) : await pending;

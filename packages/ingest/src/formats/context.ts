@@ -9,11 +9,13 @@
  * no substrings) because this runs for every line; it reads exactly what this regex reads:
  *   ^(.*?)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,7})\s+)?(\d+)(?:\.(\d+))?:(?: |$)
  */
-import { parseMicros, parseTimestampAt } from './timestamp.js';
+import { parseMicros, parseTimestamp, parseTimestampAt } from './timestamp.js';
 import { SKIP, type Token } from './types.js';
 
-// latency-format: `%8.8s-%-7d %3d` + flags + ` %4lldus%c: ` -> 1 comm, 2 pid, 3 cpu, 4 flags, 5 usecs
+// latency-format: `%8.8s-%-7d %3d` + flags + ` %4lldus%c: ` -> 1 comm, 2 pid, 3 cpu, 4 flags, 5 usecs;
+// `trace-cmd report -l` prints the same context with a seconds timestamp -> 5 secs, 6 fraction.
 const LATENCY = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)us.: /;
+const LATENCY_SECS = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)(?:\.(\d+))?:(?: |$)/;
 const FUNCTION_LINE = /^\S+ <-\S/;
 
 /** JavaScript's \s within latin1. */
@@ -138,7 +140,9 @@ function timestampAt(line: string, i: number, tok: Token): number {
 
 function matchLatency(line: string, tok: Token, from: number): ContextMatch | null {
   const text = from === 0 ? line : line.slice(from);
-  const m = LATENCY.exec(text);
+  let m = LATENCY.exec(text);
+  const secs = m === null;
+  if (secs) m = LATENCY_SECS.exec(text);
   if (m === null) return null;
   const comm = m[1] as string;
   let c0 = 0;
@@ -150,7 +154,8 @@ function matchLatency(line: string, tok: Token, from: number): ContextMatch | nu
   tok.cpu = Number(m[3]);
   const flags = m[4] ?? '';
   tok.irqContext = flags.length >= 3 ? flags[2] as string : '';
-  if (!parseMicros(m[5] as string, tok)) return markBadTs(tok);
+  const tsOk = secs ? parseTimestamp(m[5] as string, m[6], tok) : parseMicros(m[5] as string, tok);
+  if (!tsOk) return markBadTs(tok);
   match.rest = from + m[0].length;
   match.flagsWidth = flags.length;
   match.hasTgid = false;
@@ -162,8 +167,14 @@ function markBadTs(tok: Token): null {
   return null;
 }
 
+/** Characters of an event name ([A-Za-z0-9_.-]), as a table: this runs for every character of every name. */
+const NAME_CHAR = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  NAME_CHAR[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 45 ? 1 : 0;
+}
+
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 45;
+  return NAME_CHAR[c & 0xff] === 1 && c < 256;
 }
 
 /**

@@ -32,7 +32,10 @@ export function sniff(firstLines: readonly string[]): Variant | null {
   const hasCpus = firstLines.some((l) => CPUS.test(l));
   const instance = findInstance(firstLines);
   const strip = instance === null ? (l: string) => l : (l: string) => stripInstance(l, instance);
-  const st = contextStats(firstLines, false, strip);
+  let latency = false;
+  let st = contextStats(firstLines, false, strip);
+  // `trace-cmd report -l`: `%8.8s-%-5d %3d` + latency flags, no brackets around the cpu.
+  if (st.events === 0 && hasCpus) { st = contextStats(firstLines, true, strip); latency = st.events > 0; }
   if (st.events === 0) return null;
   // Without `cpus=` the only tell-tale is libtraceevent's padding after the event name.
   if (!hasCpus && instance === null && st.paddedNames * 2 <= st.events) return null;
@@ -40,10 +43,11 @@ export function sniff(firstLines: readonly string[]): Variant | null {
   const counter = st.counter * 2 > st.events;
   const parts = ['report'];
   if (instance !== null) parts.push(`instance:${instance}`);
+  if (latency) parts.push('-l');
   parts.push(flagsWidth === 0 ? 'no latency column' : `latency:${flagsWidth}`);
   if (counter) parts.push('counter clock');
   return {
-    frontend: 'trace-cmd', name: parts.join(' '), flagsWidth, hasTgid: st.tgid * 2 > st.events, latency: false,
+    frontend: 'trace-cmd', name: parts.join(' '), flagsWidth, hasTgid: st.tgid * 2 > st.events, latency,
     instance, clock: counter ? 'counter' : 'ns', fractionDigits: counter ? 0 : mostCommon(st.digits, 6), hasHeader: hasCpus,
   };
 }
@@ -63,7 +67,7 @@ export function tokenize(line: string, tok: Token, variant: Variant): void {
   if ((c0 === 32 || c0 === 61) && matchArrowFrame(body, tok)) return;
   if (c0 === 67 /* C */ && matchMarker(body, tok)) return;
   if (CPUS.test(body) || NOTICE.test(body)) { tok.kind = 'header'; return; }
-  tokenizeContextLine(line, from, tok, false);
+  tokenizeContextLine(line, from, tok, variant.latency);
 }
 
 export const traceCmd: FrontendModule = { frontend: 'trace-cmd', sniff, tokenize };

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunMeta } from '../meta-types.js';
 import { RUN_FILES } from '../schema.js';
 import { errorProblems, runCli } from './cli-run.js';
-import { eventRows, EXIT, guestHead, hostileCases, hostLines, type AcceptedOutcome, type HostileCase } from './corpus.js';
+import { eventRows, EXIT, guestHead, guestPinLines, hostileCases, hostLines, type AcceptedOutcome, type HostileCase } from './corpus.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'pagetrace-hostile-'));
 const readMetaOf = (runDir: string): RunMeta => JSON.parse(readFileSync(join(runDir, RUN_FILES.meta), 'utf8')) as RunMeta;
@@ -107,6 +108,105 @@ describe('hostile input corpus (through the CLI)', () => {
       expect(left).toEqual([RUN_FILES.events, RUN_FILES.meta, RUN_FILES.stacks].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a broken or foreign run directory (replay, report, query)', () => {
+  /** A real run, then one file replaced by something that is not its table. */
+  function brokenRun(file: string, content: string | Buffer): { dir: string; runDir: string } {
+    const dir = scratch();
+    const runDir = join(dir, 'run');
+    writeFileSync(join(dir, 'trace.txt'), `${guestHead(30).join('\n')}\n`);
+    expect(runCli(['ingest', join(dir, 'trace.txt'), '-o', runDir]).code).toBe(EXIT.ok);
+    writeFileSync(join(runDir, file), content);
+    return { dir, runDir };
+  }
+  const commands: Array<[string, (run: string) => string[]]> = [
+    ['replay', (run) => ['replay', run]],
+    ['report', (run) => ['report', run]],
+    ['query', (run) => ['query', run, 'SELECT count(*) FROM events']],
+  ];
+  const damage: Array<[string, string, string | Buffer]> = [
+    ['events.arrow overwritten by text', RUN_FILES.events, 'x\n42\n'],
+    ['events.arrow cut in half', RUN_FILES.events, Buffer.alloc(0)],
+    ['stacks.arrow holding a trace', RUN_FILES.stacks, `${guestHead(3).join('\n')}\n`],
+  ];
+  for (const [what, file, content] of damage) {
+    for (const [name, args] of commands) {
+      it(`${name} on a run whose ${what}: one-line error naming the file, exit 2`, () => {
+        let bytes = content;
+        const { dir, runDir } = brokenRun(file, Buffer.alloc(0));
+        try {
+          if (what.includes('cut in half')) {
+            // A real table truncated: what a non-atomic writer would leave.
+            const real = join(dir, 'whole');
+            expect(runCli(['ingest', join(dir, 'trace.txt'), '-o', real]).code).toBe(EXIT.ok);
+            const whole = readFileSync(join(real, file));
+            bytes = whole.subarray(0, whole.length >> 1);
+          }
+          writeFileSync(join(runDir, file), bytes);
+          const r = runCli(args(runDir));
+          // Some commands never read the damaged table (report may not need stacks): then they must succeed cleanly.
+          if (r.code === EXIT.ok && file !== RUN_FILES.events) { expect(r.stderr).toBe(''); return; }
+          expect(errorProblems(r, { exitCode: EXIT.cannotRun, file: join(runDir, file), message: /Arrow/ })).toEqual([]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+  for (const [name, args] of commands) {
+    it(`${name} on a directory that is not a run: one-line error, exit 2`, () => {
+      const dir = scratch();
+      try {
+        const r = runCli(args(dir));
+        expect(errorProblems(r, { exitCode: EXIT.cannotRun, file: dir, message: /not a run directory|no events\.arrow|meta\.json/ })).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('output locations that cannot hold a run', () => {
+  const trace = (): string => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'trace.txt'), `${guestHead(30).join('\n')}\n`);
+    return join(dir, 'trace.txt');
+  };
+
+  // Node's own recursive mkdir spins forever here (procfs answers ENOENT for any child).
+  for (const out of ['/proc/pagetrace-nope', '/proc/pagetrace-nope/a/b']) {
+    it(`-o ${out}: one-line error, no hang`, () => {
+      const r = runCli(['ingest', trace(), '-o', out]);
+      expect(errorProblems(r, { exitCode: EXIT.cannotRun, file: out, message: /cannot create the run directory \(ENOENT\)/ })).toEqual([]);
+    });
+  }
+
+  it('-o below a regular file: one-line error', () => {
+    const input = trace();
+    const out = join(input, 'run');
+    const r = runCli(['ingest', input, '-o', out]);
+    expect(errorProblems(r, { exitCode: EXIT.cannotRun, file: out, message: /cannot create the run directory \(ENOTDIR\)/ })).toEqual([]);
+  });
+
+  it('a full disk: one-line error naming the table, no partial file left', () => {
+    const mnt = scratch();
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]).status === 0;
+    if (!mounted) {
+      if (process.env.CI) throw new Error('CI runs as root: mounting a small tmpfs must work');
+      console.warn('NOTE: cannot mount a small tmpfs here (not root): full-disk case not run');
+      return;
+    }
+    try {
+      const input = join(scratch(), 'pin.txt');
+      writeFileSync(input, guestPinLines().join('\n'));
+      const r = runCli(['ingest', input, '-o', join(mnt, 'run')]);
+      expect(errorProblems(r, { exitCode: EXIT.cannotRun, file: join(mnt, 'run'), message: /cannot write \(ENOSPC\)/ })).toEqual([]);
+      expect(readdirSync(join(mnt, 'run'))).toEqual([]);
+    } finally {
+      spawnSync('umount', [mnt]);
     }
   });
 });

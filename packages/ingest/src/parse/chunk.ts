@@ -78,7 +78,7 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   const highBytes = !isAscii(buf);
   const fe = lineFrontend(variant.frontend);
   const tok = newToken();
-  const store = new RowStore(Math.max(1024, bytes.length >> 6));
+  const store = new RowStore(Math.max(1024, bytes.length >> 7));
   const dicts = { comm: new Dict(), event: new Dict(), flags: new Dict(), gfp: new Dict() };
   const acct = new Accounting();
   const stackIds = new Map<string, number>();
@@ -215,9 +215,12 @@ function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: num
 function setArgs(store: RowStore, r: number, buf: Buffer, lineStart: number, argsStart: number, lineEnd: number,
   highBytes: boolean, keep: boolean): void {
   if (!keep) return;
-  let slice: Uint8Array = buf.subarray(lineStart + argsStart, lineEnd);
-  if (highBytes && slice.some((b) => b >= 0x80)) slice = encoder.encode(utf8.decode(slice));
-  store.setArgs(r, slice);
+  const from = lineStart + argsStart;
+  if (highBytes) {
+    const slice = buf.subarray(from, lineEnd);
+    if (slice.some((b) => b >= 0x80)) { store.setArgs(r, encoder.encode(utf8.decode(slice))); return; }
+  }
+  store.setArgsFrom(r, buf, from, lineEnd);
 }
 
 const ENTRIES = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)\s+#P:(\d+)/;

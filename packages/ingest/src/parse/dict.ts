@@ -23,7 +23,8 @@ export class Dict {
   }
 
   intern(s: string): number {
-    if (s === this.last) return this.lastId;
+    // lastId < 0: nothing interned yet, and '' (an empty task name) must still get an id.
+    if (s === this.last && this.lastId >= 0) return this.lastId;
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.values.length;

@@ -124,10 +124,9 @@ export class Merger {
     if (t === null) return;
     if (t.skipReason !== null) { this.acct.stackToSkipped(t.skipReason, t.line, t.entryLines, t.frameLines); return; }
     if (t.frames.length === 0 || t.target < 0) return;
-    const id = this.registerStack(t.frames);
     const r = t.target - this.flushed;
     if (r < 0) this.acct.stackToSkipped(SKIP.stackAfterEmit, t.line, t.entryLines, t.frameLines);
-    else this.pending.stack[r] = id;
+    else this.pending.stack[r] = this.registerStack(t.frames);
   }
 
   /** The global row of a stack entry's event in an earlier chunk, or a skip reason. */

@@ -133,6 +133,16 @@ export class RowStore {
     this.heapLen += bytes.length;
   }
 
+  /** setArgs for bytes [from, to) of buf, without making a view object. */
+  setArgsFrom(r: number, buf: Buffer, from: number, to: number): void {
+    const n = to - from;
+    this.reserveHeap(n);
+    buf.copy(this.heap, this.heapLen, from, to);
+    this.argsStart[r] = this.heapLen;
+    this.argsLen[r] = n;
+    this.heapLen += n;
+  }
+
   /**
    * Append all rows of `src`, mapping its dictionary and stack ids through the given
    * tables (index = local id, value = global id) and offsetting args into this heap.

@@ -92,14 +92,23 @@ async function assertRunDir(dir: string): Promise<void> {
   if (!existsSync(join(dir, RUN_FILES.events))) {
     throw new PagetraceError(`no ${RUN_FILES.events} here: not a run directory (run \`pagetrace ingest\` first)`, { file: dir });
   }
+  // Ingest writes meta.json last (and removes an older one first): without it the tables may
+  // be half old, half new, from an interrupted ingest.
+  if (!existsSync(join(dir, RUN_FILES.meta))) {
+    throw new PagetraceError(`no ${RUN_FILES.meta} here: an incomplete run (interrupted ingest?); run \`pagetrace ingest\` again`, { file: dir });
+  }
 }
 
 async function readArrowFile(path: string): Promise<Table> {
+  let table: Table;
   try {
-    return tableFromIPC(await readFile(path));
+    table = tableFromIPC(await readFile(path));
   } catch (e) {
     throw new PagetraceError(`cannot read Arrow table: ${(e as Error).message}`, { file: path });
   }
+  // Arrow JS reads a non-Arrow file (e.g. text written over it) as a table with no columns.
+  if (table.schema.fields.length === 0) throw new PagetraceError('cannot read Arrow table: not an Arrow IPC file (no columns)', { file: path });
+  return table;
 }
 
 /**
