@@ -62,19 +62,31 @@ export function isAllOnes(v: U64): boolean {
   return v.lo === 0xffffffff && v.hi === 0xffffffff;
 }
 
+/** Hex digit value of a char code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/** Up to 8 hex digits of line[a, b) as a number (< 2^32, exact), or -1. */
+function hex32(line: string, a: number, b: number): number {
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const d = hexDigit(line.charCodeAt(i));
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** Up to 16 hex digits as (lo, hi): the last 8 digits are lo, the ones before hi. */
 function hexAt(line: string, a: number, b: number, out: U64): boolean {
   if (b <= a || b - a > 16) return false;
-  let lo = 0;
-  let hi = 0;
-  for (let i = a; i < b; i++) {
-    const c = line.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : (c | 0x20) >= 97 && (c | 0x20) <= 102 ? (c | 0x20) - 87 : -1;
-    if (d < 0) return false;
-    lo = lo * 16 + d;
-    const carry = Math.floor(lo / TWO32);
-    hi = hi * 16 + carry;
-    lo -= carry * TWO32;
-  }
+  const split = Math.max(a, b - 8);
+  const lo = hex32(line, split, b);
+  const hi = split === a ? 0 : hex32(line, a, split);
+  if (lo < 0 || hi < 0) return false;
   out.lo = lo;
   out.hi = hi;
   return true;

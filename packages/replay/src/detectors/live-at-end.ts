@@ -37,7 +37,7 @@ export const liveAtEnd: Detector = {
         observed: `${g.allocations} allocation(s) of order ${g.order} (${kb} KB) live`,
         message: `${g.allocations} order-${g.order} allocation(s) from ${g.site} (${kb} KB, first pfn ${hex(first.pfn)}) were not freed by the end of the trace.`,
         reorderSensitive: false,
-      }, { row: ctx.end.row, line: first.liveAllocLine, ts: first.lastTs, pid: 0, comm: '', stackId: first.liveAllocStack }, first);
+      }, { row: first.liveAllocRow, line: first.liveAllocLine, ts: first.liveAllocTs, pid: first.liveAllocPid, comm: ctx.commName(first.liveAllocCommIndex), stackId: first.liveAllocStack }, first);
     }
   },
 };

@@ -34,7 +34,7 @@ export const longTermPin: Detector = {
         observed: `${pins} pin(s) on ${pages.length} page(s), oldest ${seconds.toFixed(3)} s`,
         message: `${pages.length} page(s) (first pfn ${hex(first.pfn)}) are still pinned at the end of the trace by ${site}, the oldest for ${seconds.toFixed(3)} s.`,
         reorderSensitive: false,
-      }, { row: ctx.end.row, line: h?.line ?? first.lastLine, ts: h?.ts ?? first.lastTs, pid: h?.pid ?? 0, comm: h === undefined ? '' : ctx.commName(h.commIndex), stackId: h?.stackId ?? -1 }, first);
+      }, { row: h?.row ?? first.lastRow, line: h?.line ?? first.lastLine, ts: h?.ts ?? first.lastTs, pid: h?.pid ?? 0, comm: h === undefined ? '' : ctx.commName(h.commIndex), stackId: h?.stackId ?? -1 }, first);
     }
   },
 };

@@ -67,7 +67,7 @@ export const orphanedReference: Detector = {
         observed: `refcount ${p.ref}, mapcount 0, never freed`,
         message: `pfn ${hex(p.pfn)} was mapped and unmapped but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; unmatched: ${describeHolders(p, ctx)}.`,
         reorderSensitive: false,
-      }, { row: ctx.end.row, line: p.lastLine, ts: p.lastTs, pid: 0, comm: '', stackId: -1 }, p);
+      }, { row: p.lastRow, line: p.lastLine, ts: p.lastTs, pid: p.lastPid, comm: ctx.commName(p.lastCommIndex), stackId: p.lastStackId }, p);
     }
   },
 };

@@ -19,7 +19,7 @@ export function siteOfStack(frames: readonly string[]): string {
     if (fn === '' || ALLOCATOR.test(fn)) continue;
     return fn;
   }
-  return frames.length === 0 ? 'no stack' : frameFunction(frames[frames.length - 1] as string);
+  return frames.length === 0 ? 'an unknown site (no stack recorded)' : frameFunction(frames[frames.length - 1] as string);
 }
 
 /** Frames below the tracing machinery: what a developer wants to read as "who". */

@@ -67,6 +67,9 @@ export class PageModel {
     p.prevTs = e.ts;
     p.lastRow = e.row;
     p.lastOp = e.op;
+    p.lastPid = e.pid;
+    p.lastCommIndex = e.commIndex;
+    p.lastStackId = e.stackId;
   }
 
   /**
@@ -212,8 +215,8 @@ export class PageModel {
 
   private holderOf(e: EventView, val: number): Holder {
     const h = this.holderPool.pop();
-    if (h === undefined) return { line: e.line, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
-    h.line = e.line; h.pid = e.pid; h.commIndex = e.commIndex; h.val = val; h.stackId = e.stackId; h.ts = e.ts;
+    if (h === undefined) return { line: e.line, row: e.row, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
+    h.line = e.line; h.row = e.row; h.pid = e.pid; h.commIndex = e.commIndex; h.val = val; h.stackId = e.stackId; h.ts = e.ts;
     return h;
   }
 
@@ -276,6 +279,10 @@ export class PageModel {
     p.liveAllocStack = e.stackId;
     p.liveAllocOrder = p.order;
     p.liveAllocLine = e.line;
+    p.liveAllocPid = e.pid;
+    p.liveAllocCommIndex = e.commIndex;
+    p.liveAllocTs = e.ts;
+    p.liveAllocRow = e.row;
     p.syncEpoch = this.lossEpoch;
   }
 

@@ -8,7 +8,7 @@ export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
 export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
 
 /** A reference taken and not yet matched by a put (for "who holds it" evidence). */
-export interface Holder { line: number; pid: number; commIndex: number; val: number; stackId: number; ts: number }
+export interface Holder { line: number; row: number; pid: number; commIndex: number; val: number; stackId: number; ts: number }
 
 /** Holders kept per page: enough to name the culprits, bounded so memory stays per-page. */
 export const MAX_HOLDERS = 8;
@@ -98,6 +98,14 @@ export class PageState {
   lastRow = -1;
   lastOp = 0;
   altOp = 0;
+  /** Task and stack of the last event, and of the live allocation (anomaly evidence at the end). */
+  lastPid = 0;
+  lastCommIndex = -1;
+  lastStackId = -1;
+  liveAllocPid = 0;
+  liveAllocCommIndex = -1;
+  liveAllocTs = 0;
+  liveAllocRow = -1;
 
   constructor(readonly pfn: number) {}
 }

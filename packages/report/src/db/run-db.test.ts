@@ -7,7 +7,7 @@ import { Table, tableToIPC } from 'apache-arrow';
 import { EVENT_COLUMNS, RUN_FILES } from '@pagetrace/ingest';
 import { openRunDb } from './run-db.js';
 import { tableOf } from './rows-table.js';
-import { writeSyntheticRun, type Row } from '../testing/synthetic-run.js';
+import { syntheticMeta, writeSyntheticRun, type Row } from '../testing/synthetic-run.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -67,6 +67,7 @@ describe('openRunDb', () => {
     // 2999 is not a multiple of 8: the validity bits of the second batch start mid-byte.
     const sliced = new Table(whole.schema, [batch.slice(0, 2999), batch.slice(2999, 6000)]);
     await writeFile(join(dir, RUN_FILES.events), tableToIPC(sliced, 'file'));
+    await writeFile(join(dir, RUN_FILES.meta), JSON.stringify(syntheticMeta(6000))); // a complete run has its meta.json
     const db = await openRunDb(dir);
     try {
       const rows = manyEvents(6000);
