@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { ingestTrace } from './ingest.js';
-import { deviceRangesFromIomem, findSidecars, releaseFromUname } from './sidecars.js';
+import { findSidecars, releaseFromUname } from './sidecars.js';
+import { parseIomemDeviceRanges } from './iomem.js';
 import { fixture, tempDir } from './testing/index.js';
 
 describe('sidecars beside the trace', () => {
@@ -39,8 +40,8 @@ describe('sidecars beside the trace', () => {
     expect(releaseFromUname('6.18.44-fc-v669\n')).toBe('6.18.44-fc-v669');
     const iomem = ['100000000-13fffffff : System RAM', '180000000-1bfffffff : Soft Reserved', '  180000000-1bfffffff : dax0.0',
       '240000000-2ffffffff : Persistent Memory', '  240000000-2ffffffff : namespace1.0'].join('\n');
-    expect(deviceRangesFromIomem(iomem, 'iomem.txt').map((r) => [r.start_pfn, r.end_pfn, r.kind, r.name])).toEqual([
-      ['0x180000', '0x1c0000', 'device_generic', 'Soft Reserved'],
+    expect(parseIomemDeviceRanges(iomem, 4096, 'iomem.txt').map((r) => [r.start_pfn, r.end_pfn, r.kind, r.name])).toEqual([
+      ['0x180000', '0x1c0000', 'device_generic', 'dax0.0'],
       ['0x240000', '0x300000', 'fsdax', 'Persistent Memory'],
     ]);
   });

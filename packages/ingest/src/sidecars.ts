@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PagetraceError } from './errors.js';
 import type { DeviceRange, RunMeta } from './meta-types.js';
-
-const PAGE_SHIFT = 12n;
+import { kindOfResourceName, parseIomemDeviceRanges } from './iomem.js';
 
 export interface Sidecars {
   kernel: RunMeta['kernel'];
@@ -46,7 +45,7 @@ export async function findSidecars(tracePath: string): Promise<Sidecars> {
   if (result.memory_map === null) {
     const p = join(dir, 'iomem.txt');
     const text = await readIfExists(p);
-    if (text !== null) result.memory_map = { device_ranges: deviceRangesFromIomem(text, p), source: p };
+    if (text !== null) result.memory_map = { device_ranges: parseIomemDeviceRanges(text, 4096, basename(p)), source: p };
   }
   return result;
 }
@@ -75,7 +74,7 @@ function sidecarRange(r: unknown, path: string, i: number): DeviceRange {
     throw new PagetraceError(`device_ranges[${i}]: start_pfn/end_pfn must be numbers or "0x" strings`, { file: path });
   };
   const name = typeof o.name === 'string' ? o.name : '';
-  const kind = typeof o.kind === 'string' && KINDS.has(o.kind as DeviceRange['kind']) ? o.kind as DeviceRange['kind'] : kindOf(name);
+  const kind = typeof o.kind === 'string' && KINDS.has(o.kind as DeviceRange['kind']) ? o.kind as DeviceRange['kind'] : kindOfResourceName(name);
   return { start_pfn: hex(num(o.start_pfn)), end_pfn: hex(num(o.end_pfn)), name, kind, source: basename(path) };
 }
 
@@ -87,40 +86,6 @@ export function releaseFromUname(text: string): string | null {
   const m = /^Linux\s+\S+\s+(\S+)/.exec(line); // `uname -a`
   if (m !== null) return m[1] as string;
   return line.split(/\s+/)[0] ?? null; // `uname -r`
-}
-
-/** What kind of ZONE_DEVICE memory an iomem resource name denotes, or null for ordinary resources. */
-export function kindOf(name: string): DeviceRange['kind'] {
-  if (/persistent memory/i.test(name)) return 'fsdax';
-  if (/hmm_dmirror|device private/i.test(name)) return 'device_private';
-  if (/coherent/i.test(name)) return 'device_coherent';
-  if (/^dax\d|device-dax|soft reserved/i.test(name)) return 'device_generic';
-  if (/p2pdma/i.test(name)) return 'p2pdma';
-  return 'unknown';
-}
-
-function isDeviceResource(name: string): boolean {
-  return /persistent memory|hmm_dmirror|device private|device coherent|^dax\d|device-dax|soft reserved|p2pdma/i.test(name);
-}
-
-/** Device memory ranges of /proc/iomem, outermost match only (nested namespaces are the same memory). */
-export function deviceRangesFromIomem(text: string, source: string): DeviceRange[] {
-  const out: DeviceRange[] = [];
-  let insideDepth = -1;
-  for (const line of text.split('\n')) {
-    const m = /^(\s*)([0-9a-fA-F]+)-([0-9a-fA-F]+) : (.*)$/.exec(line);
-    if (m === null) continue;
-    const depth = (m[1] as string).length;
-    if (insideDepth >= 0 && depth > insideDepth) continue;
-    insideDepth = -1;
-    const name = (m[4] as string).trim();
-    if (!isDeviceResource(name)) continue;
-    const start = BigInt(`0x${m[2]}`);
-    const end = BigInt(`0x${m[3]}`) + 1n;
-    out.push({ start_pfn: hex(start >> PAGE_SHIFT), end_pfn: hex((end + (1n << PAGE_SHIFT) - 1n) >> PAGE_SHIFT), name, kind: kindOf(name), source: basename(source) });
-    insideDepth = depth;
-  }
-  return out;
 }
 
 function hex(v: bigint): string {
