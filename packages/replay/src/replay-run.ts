@@ -5,7 +5,7 @@
 import { PagetraceError, RUN_FILES, isPagetraceError, removeStaleTemporaries, writeFileAtomic, type RunMeta } from '@pagetrace/ingest';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeReplayTables } from './io/tables.js';
 import { createReplayer, type ReplayerHooks } from './processor.js';
@@ -62,6 +62,8 @@ export async function replayRun(runDir: string, opts: ReplayOptions = {}, hooks:
   for await (const batch of readBatches(join(runDir, RUN_FILES.events))) replayer.pushBatch(batch);
   const result = replayer.finish();
   const endTs = result.pages.reduce((m, p) => (p.lastTs > m ? p.lastTs : m), 0);
+  // replay.json goes first and comes back last: its presence marks anomalies/pages of one replay.
+  await rm(join(runDir, RUN_FILES.replay), { force: true });
   await writeReplayTables(runDir, result.anomalies, result.pages, endTs);
   await writeFileAtomic(join(runDir, RUN_FILES.replay), `${JSON.stringify(result.summary, null, 2)}\n`);
   return result.summary;

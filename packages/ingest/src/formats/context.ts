@@ -192,7 +192,9 @@ export function classifyAfterContext(line: string, start: number, tok: Token): b
   while (i < n && isNameChar(line.charCodeAt(i))) i++;
   if (i > start && line.charCodeAt(i) === 58 /* : */ && (i + 1 === n || line.charCodeAt(i + 1) === 32)) {
     // trace-cmd's stack events carry the frames on the following `=>` lines.
-    if (line.startsWith('kernel_stack:', start) || line.startsWith('user_stack:', start)) {
+    // First-character guard: two startsWith calls per event line showed in the profile.
+    const c = line.charCodeAt(start);
+    if ((c === 107 /* k */ && line.startsWith('kernel_stack:', start)) || (c === 117 /* u */ && line.startsWith('user_stack:', start))) {
       tok.kind = 'stack_header';
       tok.userStack = line.charCodeAt(start) === 117;
       return true;

@@ -68,7 +68,7 @@ async function runCase(c: FuzzCase, work: string, opts: FuzzOptions, stats: Fuzz
   const input = join(work, 'input.txt');
   writeFileSync(input, c.bytes);
   const runDir = join(work, 'run');
-  const first = await ingestWithLimit(input, runDir, c.workers, c.chunkBytes, opts.timeoutMs);
+  const first = await ingestWithLimit(input, runDir, c.workers, c.chunkBytes, c.batchRows, opts.timeoutMs);
   if (first.kind !== 'ok') {
     if (first.kind === 'rejected') {
       const msg = first.message;
@@ -88,7 +88,7 @@ async function runCase(c: FuzzCase, work: string, opts: FuzzOptions, stats: Fuzz
   stats.compared++;
   const before = snapshot(runDir);
   const other = join(work, 'run2');
-  const again = await ingestWithLimit(input, other, c.workers === 1 ? 2 : 1, c.chunkBytes === 64 ? 1 << 20 : 64, opts.timeoutMs);
+  const again = await ingestWithLimit(input, other, c.workers === 1 ? 2 : 1, c.chunkBytes === 64 ? 1 << 20 : 64, c.batchRows, opts.timeoutMs);
   if (again.kind !== 'ok') return { kind: again.kind === 'hang' ? 'hang' : 'determinism', detail: `second ingest: ${again.message}` };
   const after = snapshot(other);
   for (const k of Object.keys(before) as Array<keyof typeof before>) {
@@ -99,10 +99,10 @@ async function runCase(c: FuzzCase, work: string, opts: FuzzOptions, stats: Fuzz
 
 type Outcome = { kind: 'ok'; meta: RunMeta; message: '' } | { kind: 'rejected' | 'crash' | 'hang'; message: string };
 
-async function ingestWithLimit(input: string, outDir: string, workers: number, chunkBytes: number, timeoutMs: number): Promise<Outcome> {
+async function ingestWithLimit(input: string, outDir: string, workers: number, chunkBytes: number, batchRows: number, timeoutMs: number): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<Outcome>((resolve) => { timer = setTimeout(() => resolve({ kind: 'hang', message: `no result after ${timeoutMs} ms` }), timeoutMs); });
-  const run = ingestTrace({ input, outDir, workers, chunkBytes }).then(
+  const run = ingestTrace({ input, outDir, workers, chunkBytes, batchRows }).then(
     (r): Outcome => ({ kind: 'ok', meta: r.meta, message: '' }),
     (e: unknown): Outcome => (isPagetraceError(e) ? { kind: 'rejected', message: e.message } : { kind: 'crash', message: String((e as Error)?.stack ?? e) }),
   );

@@ -71,7 +71,7 @@ const MUTATIONS: Mutation[] = [
   (l, r) => { l.splice(at(l, r), 0, ''); },
 ];
 
-export interface FuzzCase { index: number; bytes: Buffer; chunkBytes: number; workers: number; description: string }
+export interface FuzzCase { index: number; bytes: Buffer; chunkBytes: number; batchRows: number; workers: number; description: string }
 
 /** Case `index` of `seed`. */
 export function makeCase(seeds: string[][], seed: number, index: number): FuzzCase {
@@ -94,7 +94,9 @@ export function makeCase(seeds: string[][], seed: number, index: number): FuzzCa
   // Tiny chunks put chunk boundaries everywhere (stacks split across workers) but cost time: 1 case in 5.
   const chunkBytes = rng.pick([64, 300, 4096, 4096, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20]);
   const workers = rng.chance(0.05) ? 2 : 1;
-  return { index, bytes: Buffer.from(text, 'latin1'), chunkBytes, workers, description: `seed=${seed} case=${index} start=${start} len=${len} ops=[${ops.join(',')}]` };
+  // Small batches put record-batch (and dictionary-delta) boundaries inside the case.
+  const batchRows = rng.pick([3, 100, 1024, 65536]);
+  return { index, bytes: Buffer.from(text, 'latin1'), chunkBytes, batchRows, workers, description: `seed=${seed} case=${index} start=${start} len=${len} ops=[${ops.join(',')}] workers=${workers} chunk=${chunkBytes} batch=${batchRows}` };
 }
 
 /** Lines in the input as DESIGN.md counts them: every '\n' ends one, and a last unterminated line counts. */

@@ -152,7 +152,14 @@ describe('outputs survive SIGKILL at random moments', () => {
     const b = completeRun(newer, 'ref-b2');
     // B's ingest tables beside A's replay outputs: replay must replace them atomically.
     const setup = (): Snapshot => new Map([...a].map(([f, buf]) => [f, [RUN_FILES.events, RUN_FILES.stacks, RUN_FILES.meta].includes(f as never) ? b.get(f) as Buffer : buf]));
-    await trials('replay', 0x2345671, setup, (d) => ['replay', d], a, b, () => []);
+    await trials('replay', 0x2345671, setup, (d) => ['replay', d], a, b, (dir) => {
+      // replay.json is removed first and written last: present means anomalies and pages of the same replay.
+      const replay = existsSync(join(dir, RUN_FILES.replay)) ? readFileSync(join(dir, RUN_FILES.replay)) : null;
+      if (replay === null) return [];
+      const version = [a, b].find((v) => stable(v.get(RUN_FILES.replay) as Buffer) === stable(replay));
+      if (version === undefined) return ['replay.json of neither replay'];
+      return [RUN_FILES.anomalies, RUN_FILES.pages].filter((f) => !readFileSync(join(dir, f)).equals(version.get(f) as Buffer)).map((f) => `replay.json beside an ${f} of the other replay`);
+    });
   });
 
   it('report replacing an older report.html', async () => {

@@ -69,6 +69,22 @@ describe('hostile input corpus (through the CLI)', () => {
     });
   }
 
+  // `check` (ingest + replay + report) is what most users run: the same inputs, the same one line.
+  for (const c of cases) {
+    const exp = c.expect;
+    if (exp.outcome !== 'error' || c.unavailable?.() != null) continue;
+    it(`check: ${c.name}: the same one-line error`, () => {
+      const dir = scratch();
+      try {
+        const input = c.build(dir);
+        const r = runCli(['check', input.path, '-o', join(dir, 'run')]);
+        expect(errorProblems(r, { ...exp, file: input.path })).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('the same errors in --json mode are one JSON object with the exit code', () => {
     const dir = scratch();
     try {

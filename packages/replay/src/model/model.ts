@@ -6,7 +6,7 @@
 import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
-import { BUDDY, MAX_HOLDERS, PageState, type Holder } from './page.js';
+import { BUDDY, MAX_HOLDERS, PageState, PageTable, type Holder } from './page.js';
 import type { Profile } from './profiles.js';
 
 /** What a `mapping=` value says about the page (only real pointers carry the low bits). */
@@ -20,6 +20,8 @@ export const FLAG_LRU = 8;
 
 export class PageModel {
   readonly pages = new Map<number, PageState>();
+  /** The scalar fields of every page, struct-of-arrays by slot (see page.ts). */
+  readonly table = new PageTable();
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
   lossEpoch = 0;
   /** The trace has page_ref events at all (else refcounts are never known). */
@@ -34,7 +36,7 @@ export class PageModel {
   page(pfn: number): PageState {
     let p = this.pages.get(pfn);
     if (p === undefined) {
-      p = new PageState(pfn);
+      p = new PageState(this.table, this.table.allocate(), pfn);
       p.syncEpoch = this.lossEpoch;
       const d = this.devices.find(pfn);
       if (d !== null) {

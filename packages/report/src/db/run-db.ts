@@ -97,6 +97,10 @@ async function assertRunDir(dir: string): Promise<void> {
   if (!existsSync(join(dir, RUN_FILES.meta))) {
     throw new PagetraceError(`no ${RUN_FILES.meta} here: an incomplete run (interrupted ingest?); run \`pagetrace ingest\` again`, { file: dir });
   }
+  // Likewise replay writes replay.json last: anomalies without it may mix two replays.
+  if ((existsSync(join(dir, RUN_FILES.anomalies)) || existsSync(join(dir, RUN_FILES.pages))) && !existsSync(join(dir, RUN_FILES.replay))) {
+    throw new PagetraceError(`no ${RUN_FILES.replay} beside ${RUN_FILES.anomalies}: an incomplete replay (interrupted?); run \`pagetrace replay\` again`, { file: dir });
+  }
 }
 
 async function readArrowFile(path: string): Promise<Table> {

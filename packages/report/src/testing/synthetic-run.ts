@@ -48,6 +48,7 @@ export async function writeSyntheticRun(dir: string, run: SyntheticRun): Promise
   await writeFile(join(dir, RUN_FILES.meta), JSON.stringify(syntheticMeta(run.events.length, run.meta)));
   if (run.anomalies) await writeFile(join(dir, RUN_FILES.anomalies), tableToIPC(tableOf(ANOMALY_COLUMNS, run.anomalies), 'file'));
   if (run.pages) await writeFile(join(dir, RUN_FILES.pages), tableToIPC(tableOf(PAGE_COLUMNS, run.pages), 'file'));
-  if (run.replay) await writeFile(join(dir, RUN_FILES.replay), JSON.stringify(run.replay));
+  // A real replay always writes replay.json beside its tables (report refuses anomalies without it).
+  if (run.replay || run.anomalies || run.pages) await writeFile(join(dir, RUN_FILES.replay), JSON.stringify(run.replay ?? {}));
   return dir;
 }
