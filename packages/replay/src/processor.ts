@@ -8,7 +8,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { PagetraceError, type RunMeta } from '@pagetrace/ingest';
 import { DictCol, Int64Col, NumCol } from './io/columns.js';
-import { DETECTORS, type At, type DetectorContext, type Finding } from './detectors/index.js';
+import { DETECTORS, type At, type Detector, type DetectorContext, type Finding } from './detectors/index.js';
 import { liveGroups } from './detectors/live-at-end.js';
 import { DeviceRanges } from './model/device-ranges.js';
 import { EventView } from './model/event.js';
@@ -19,10 +19,13 @@ import { chooseProfile, type ChosenProfile, type TraceEvidence } from './model/p
 import { inferDeviceRanges, type InferredRange } from './model/infer-device.js';
 import type { Anomaly, ReplayHooks, ReplayOptions, ReplaySummary, Severity } from './types.js';
 
-type EventHandler = (e: EventView, p: PageState, ctx: DetectorContext) => void;
-/** Detector handlers per operation code, in registry order. */
-const HANDLERS_BY_OP: EventHandler[][] = Array.from({ length: OP_COUNT }, (_, op) =>
-  DETECTORS.flatMap((d) => (d.handleEvent === undefined || (d.ops !== undefined && !d.ops.includes(op as Op)) ? [] : [d.handleEvent.bind(d)])));
+/**
+ * The detectors that subscribe to each operation code, in registry order: an event visits
+ * only the detectors that care about it. Called as methods (no bound functions: a bound
+ * function is an extra trampoline on every call).
+ */
+const DETECTORS_BY_OP: Detector[][] = Array.from({ length: OP_COUNT }, (_, op) =>
+  DETECTORS.filter((d) => d.handleEvent !== undefined && (d.ops === undefined || d.ops.includes(op as Op))));
 
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
@@ -135,8 +138,8 @@ export class ReplayProcessor implements Replayer {
       e.mappingKind = mappingKindOf(cols.mapping, i);
       e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
       if (this.pendingByPfn.size > 0) this.explainPending(p, e);
-      const handlers = HANDLERS_BY_OP[e.op] as EventHandler[];
-      for (let k = 0; k < handlers.length; k++) (handlers[k] as EventHandler)(e, p, ctx);
+      const detectors = DETECTORS_BY_OP[e.op] as Detector[];
+      for (let k = 0; k < detectors.length; k++) (detectors[k] as Detector).handleEvent?.(e, p, ctx);
       model.touch(p, e);
       model.apply(p, e, e.mappingKind, bits);
     }
@@ -147,9 +150,9 @@ export class ReplayProcessor implements Replayer {
     if (this.chosen === null) this.startEmpty();
     const ctx = this.ctx as DetectorContext;
     this.expirePending(null);
-    const inferred = inferDeviceRanges((this.model as PageModel).pages.values());
+    const inferred = inferDeviceRanges((this.model as PageModel).pages);
     for (const d of DETECTORS) d.finalize?.(ctx);
-    const pages = [...(this.model as PageModel).pages.values()].sort((a, b) => a.pfn - b.pfn);
+    const pages = (this.model as PageModel).byPfn();
     return { summary: this.summary(pages, inferred), anomalies: this.anomalies, pages };
   }
 

@@ -3,7 +3,8 @@
  * the fuzz harness over mutated real traces, 100,000 cases by default. Exit 0 when every case
  * held; 1 with each failing input saved for replay otherwise.
  */
-import { DEFAULT_FUZZ, fuzz } from './harness.js';
+import { guardedFuzz } from './guard.js';
+import { DEFAULT_FUZZ } from './harness.js';
 
 function option(name: string, env: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +22,7 @@ const cases = option('cases', 'PAGETRACE_FUZZ_CASES', 100_000);
 const seed = option('seed', 'PAGETRACE_FUZZ_SEED', DEFAULT_FUZZ.seed);
 const timeoutMs = option('timeout-ms', 'PAGETRACE_FUZZ_TIMEOUT_MS', DEFAULT_FUZZ.timeoutMs);
 const started = Date.now();
-const stats = await fuzz({
+const stats = await guardedFuzz({
   ...DEFAULT_FUZZ, cases, seed, timeoutMs,
   onProgress: (done, s) => process.stderr.write(`fuzz: ${done}/${cases} cases, ${s.accepted} accepted, ${s.rejected} rejected, ${s.failures.length} failures, ${((Date.now() - started) / 1000).toFixed(0)} s\n`),
 });

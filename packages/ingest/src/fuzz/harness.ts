@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { isPagetraceError } from '../errors.js';
@@ -26,6 +27,10 @@ export interface FuzzOptions {
   /** Where failing inputs are saved (one file per case). */
   failuresDir: string;
   onProgress?: (done: number, stats: FuzzStats) => void;
+  /** First case index (a guarded run restarts after a hung case). */
+  first?: number;
+  /** Called before each case starts and after it ended (the watchdog of guard.ts listens). */
+  onCase?: (index: number, phase: 'start' | 'end', stats: FuzzStats) => void;
 }
 
 export interface FuzzFailure { description: string; kind: 'crash' | 'hang' | 'accounting' | 'tables' | 'determinism' | 'message'; detail: string; savedAs: string }
@@ -39,12 +44,13 @@ export const DEFAULT_FUZZ: Omit<FuzzOptions, 'cases'> = {
 export async function fuzz(opts: FuzzOptions): Promise<FuzzStats> {
   const seeds = loadSeeds();
   // tmpfs when there is one: every case fsyncs three files, which costs disk time, not test value.
-  const work = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `pagetrace-fuzz-${process.pid}`);
+  const work = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `pagetrace-fuzz-${process.pid}-${threadId}`);
   mkdirSync(work, { recursive: true });
   const stats: FuzzStats = { cases: 0, accepted: 0, rejected: 0, compared: 0, failures: [], rejectReasons: {} };
   try {
-    for (let i = 0; i < opts.cases; i++) {
+    for (let i = opts.first ?? 0; i < opts.cases; i++) {
       const c = makeCase(seeds, opts.seed, i);
+      opts.onCase?.(i, 'start', stats);
       const failure = await runCase(c, work, opts, stats);
       stats.cases++;
       if (failure !== null) {
@@ -54,6 +60,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzStats> {
         stats.failures.push({ ...failure, description: c.description, savedAs });
         if (failure.kind === 'hang') break; // the hung call cannot be cancelled in-process
       }
+      opts.onCase?.(i, 'end', stats);
       if ((i + 1) % 1000 === 0) opts.onProgress?.(i + 1, stats);
     }
   } finally {

@@ -10,9 +10,12 @@ export const cliBin = (): string => join(repoRoot(), 'packages', 'cli', 'bin', '
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+/** A user that root's permission bypass does not apply to (nobody), for permission cases. */
+export const UNPRIVILEGED = { uid: 65534, gid: 65534 };
+
+export function runCli(args: readonly string[], env: Record<string, string> = {}, as?: { uid: number; gid: number }): CliResult {
   const r = spawnSync(process.execPath, [cliBin(), ...args], {
-    encoding: 'utf8', env: { ...process.env, ...env, PAGETRACE_DEBUG: '' }, maxBuffer: 64 << 20, timeout: 120_000,
+    encoding: 'utf8', env: { ...process.env, ...env, PAGETRACE_DEBUG: '' }, maxBuffer: 64 << 20, timeout: 120_000, ...as,
   });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

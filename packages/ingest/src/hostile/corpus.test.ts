@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunMeta } from '../meta-types.js';
 import { RUN_FILES } from '../schema.js';
-import { errorProblems, runCli } from './cli-run.js';
+import { errorProblems, runCli, UNPRIVILEGED } from './cli-run.js';
 import { eventRows, EXIT, guestHead, guestPinLines, hostileCases, hostLines, type AcceptedOutcome, type HostileCase } from './corpus.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'pagetrace-hostile-'));
@@ -54,7 +54,9 @@ describe('hostile input corpus (through the CLI)', () => {
       try {
         const input = c.build(dir);
         const runDir = join(dir, 'run');
-        const r = runCli(['ingest', input.path, '-o', runDir]);
+        const asNobody = c.unprivileged === true && process.getuid?.() === 0;
+        // oclif keeps a data directory under HOME: give nobody a writable one.
+        const r = runCli(['ingest', input.path, '-o', runDir], asNobody ? { HOME: dir } : {}, asNobody ? UNPRIVILEGED : undefined);
         if (c.expect.outcome === 'error') {
           expect(errorProblems(r, { ...c.expect, file: input.path })).toEqual([]);
           // A refused input leaves no run behind.
@@ -77,7 +79,8 @@ describe('hostile input corpus (through the CLI)', () => {
       const dir = scratch();
       try {
         const input = c.build(dir);
-        const r = runCli(['check', input.path, '-o', join(dir, 'run')]);
+        const asNobody = c.unprivileged === true && process.getuid?.() === 0;
+        const r = runCli(['check', input.path, '-o', join(dir, 'run')], asNobody ? { HOME: dir } : {}, asNobody ? UNPRIVILEGED : undefined);
         expect(errorProblems(r, { ...exp, file: input.path })).toEqual([]);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -50,6 +50,8 @@ export interface HostileCase {
   expect: ErrorOutcome | AcceptedOutcome;
   /** Set when the case cannot be built here (the reason is printed, the case still counted). */
   unavailable?: () => string | null;
+  /** Run the CLI as an unprivileged user when the tests run as root (root reads mode-000 files). */
+  unprivileged?: boolean;
 }
 
 // ---- real lines ------------------------------------------------------------------------
@@ -325,9 +327,9 @@ export function hostileCases(): HostileCase[] {
       expect: { outcome: 'error', exitCode: EXIT.cannotRun, message: /no such file/ },
     },
     {
-      name: 'a file without read permission', what: 'mode 000 (as a non-root user)',
-      unavailable: () => (process.getuid?.() === 0 ? 'running as root, which reads mode-000 files: see "a file the kernel refuses to read"' : null),
-      build: (d) => { const p = write(d, 'secret.txt', text(guest)); chmodSync(p.path, 0o000); return p; },
+      name: 'a file without read permission', what: 'mode 000 (under root the CLI runs as nobody: root bypasses permissions)',
+      unprivileged: true,
+      build: (d) => { chmodSync(d, 0o777); const p = write(d, 'secret.txt', text(guest)); chmodSync(p.path, 0o000); return p; },
       expect: { outcome: 'error', exitCode: EXIT.cannotRun, message: /permission denied/ },
     },
     {

@@ -11,7 +11,7 @@ export interface LiveGroup { site: string; order: number; allocations: number; p
 
 export function liveGroups(ctx: DetectorContext): LiveGroup[] {
   const groups = new Map<string, LiveGroup>();
-  for (const p of ctx.model.pages.values()) {
+  for (const p of ctx.model.pages) {
     if (p.liveAllocs <= 0) continue;
     const site = siteOfStack(p.liveAllocStack >= 0 ? ctx.frames(p.liveAllocStack) : []);
     const key = `${site}\u0000${p.liveAllocOrder}`;

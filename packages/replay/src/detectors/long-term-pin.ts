@@ -13,7 +13,7 @@ export const longTermPin: Detector = {
   reset() {},
   finalize(ctx) {
     const groups = new Map<string, PageState[]>();
-    for (const p of ctx.model.pages.values()) {
+    for (const p of ctx.model.pages) {
       if (p.pins <= 0) continue;
       const h = p.pinHolders[0];
       const site = h === undefined ? 'unknown site' : `${ctx.commName(h.commIndex)} ${siteOfStack(ctx.frames(h.stackId))}`;

@@ -56,7 +56,7 @@ export const orphanedReference: Detector = {
   kind: 'orphaned_reference',
   reset() {},
   finalize(ctx) {
-    const pages = [...ctx.model.pages.values()].sort((a, b) => a.pfn - b.pfn);
+    const pages = ctx.model.byPfn();
     for (const p of pages) {
       const left = orphanLeftover(p, ctx);
       if (left <= 0) continue;

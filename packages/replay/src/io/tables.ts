@@ -21,21 +21,31 @@ export type Cell = number | bigint | string | boolean | null | undefined;
 /** The value of one column for row i. */
 type CellOf = (i: number) => Cell;
 
+/**
+ * Rows outer, columns inner: every cell of a row reads the same page, which is then in cache
+ * (column by column, each column would walk all pages again: one cache miss per cell).
+ */
 function tableFrom(schema: Schema, columns: readonly ColumnSpec[], length: number, cellOf: (name: string) => CellOf): Table {
-  const children = columns.map((c) => columnData(c, length, cellOf(c.name)));
+  const writers = columns.map((c) => writerFor(c.type as DataType, length));
+  const cells = columns.map((c) => cellOf(c.name));
+  for (let i = 0; i < length; i++) {
+    for (let k = 0; k < writers.length; k++) (writers[k] as ColumnWriter).set(i, (cells[k] as CellOf)(i));
+  }
+  const children = writers.map((w) => w.finish());
   const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
   return new Table(schema, [new RecordBatch(schema, data)]);
 }
 
-function columnData(c: ColumnSpec, length: number, cell: CellOf): Data {
-  const t = c.type as DataType;
-  if (DataType.isInt(t)) return intData(t, length, cell);
-  if (DataType.isBool(t)) return boolData(t, length, cell);
-  if (DataType.isDictionary(t)) return dictData(t, length, cell);
-  // Text columns (anomaly messages) are few: the generic builder is fine there.
-  const b = makeBuilder({ type: t, nullValues: [null, undefined] });
-  for (let i = 0; i < length; i++) b.append(cell(i) as never);
-  return b.finish().flush();
+interface ColumnWriter {
+  set(i: number, v: Cell): void;
+  finish(): Data;
+}
+
+function writerFor(t: DataType, length: number): ColumnWriter {
+  if (DataType.isInt(t)) return (t as unknown as { bitWidth: number }).bitWidth === 64 ? new Int64Writer(t, length) : new IntWriter(t, length);
+  if (DataType.isBool(t)) return new BoolWriter(t, length);
+  if (DataType.isDictionary(t)) return new DictWriter(t, length);
+  return new BuilderWriter(t);
 }
 
 /**
@@ -49,71 +59,88 @@ class Validity {
   readonly bitmap: Uint8Array;
   nulls = 0;
   constructor(length: number) { this.bitmap = new Uint8Array(bitmapBytes(length)); }
-  set(i: number, valid: boolean): void {
-    if (valid) this.bitmap[i >> 3] = (this.bitmap[i >> 3] as number) | (1 << (i & 7));
-    else this.nulls++;
+  /** Records whether v is a value; true when it is. */
+  set(i: number, v: Cell): boolean {
+    if (v === null || v === undefined) { this.nulls++; return false; }
+    this.bitmap[i >> 3] = (this.bitmap[i >> 3] as number) | (1 << (i & 7));
+    return true;
   }
 }
 
-function intData(t: DataType, length: number, cell: CellOf): Data {
-  const { bitWidth, isSigned } = t as unknown as { bitWidth: number; isSigned: boolean };
-  const valid = new Validity(length);
-  if (bitWidth === 64) {
-    // Two 32-bit words per value (little-endian, as Arrow JS assumes): exact for |x| < 2^53.
-    const values = isSigned ? new BigInt64Array(length) : new BigUint64Array(length);
-    const words = new Uint32Array(values.buffer);
-    for (let i = 0; i < length; i++) {
-      const v = cell(i);
-      valid.set(i, v !== null && v !== undefined);
-      if (typeof v === 'bigint') (values as unknown as bigint[])[i] = v;
-      else if (typeof v === 'number') {
-        const lo = v >>> 0;
-        words[2 * i] = lo;
-        words[2 * i + 1] = ((v - lo) / 4294967296) >>> 0;
-      }
-    }
-    return makeData({ type: t as never, length, nullCount: valid.nulls, nullBitmap: valid.bitmap, data: values as never });
+abstract class ValidityWriter {
+  protected readonly valid: Validity;
+  constructor(protected readonly type: DataType, protected readonly length: number) { this.valid = new Validity(length); }
+  protected data(values: ArrayBufferView, extra: object = {}): Data {
+    return makeData({ type: this.type as never, length: this.length, nullCount: this.valid.nulls, nullBitmap: this.valid.bitmap, data: values as never, ...extra } as never);
   }
-  const Ctor = bitWidth === 32 ? (isSigned ? Int32Array : Uint32Array) : bitWidth === 16 ? (isSigned ? Int16Array : Uint16Array) : (isSigned ? Int8Array : Uint8Array);
-  const values = new Ctor(length);
-  for (let i = 0; i < length; i++) {
-    const v = cell(i);
-    valid.set(i, v !== null && v !== undefined);
-    if (typeof v === 'number') values[i] = v;
-  }
-  return makeData({ type: t as never, length, nullCount: valid.nulls, nullBitmap: valid.bitmap, data: values as never });
 }
 
-function boolData(t: DataType, length: number, cell: CellOf): Data {
-  const valid = new Validity(length);
-  const values = new Uint8Array(bitmapBytes(length));
-  for (let i = 0; i < length; i++) {
-    const v = cell(i);
-    valid.set(i, v !== null && v !== undefined);
-    if (v === true) values[i >> 3] = (values[i >> 3] as number) | (1 << (i & 7));
+class IntWriter extends ValidityWriter implements ColumnWriter {
+  private readonly values: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+  constructor(type: DataType, length: number) {
+    super(type, length);
+    const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
+    const Ctor = bitWidth === 32 ? (isSigned ? Int32Array : Uint32Array) : bitWidth === 16 ? (isSigned ? Int16Array : Uint16Array) : (isSigned ? Int8Array : Uint8Array);
+    this.values = new Ctor(length);
   }
-  return makeData({ type: t as Bool, length, nullCount: valid.nulls, nullBitmap: valid.bitmap, data: values });
+  set(i: number, v: Cell): void { if (this.valid.set(i, v)) this.values[i] = v as number; }
+  finish(): Data { return this.data(this.values); }
+}
+
+/** 64-bit integers written as two 32-bit words (little-endian, as Arrow JS assumes): exact for |x| < 2^53, no BigInt per value. */
+class Int64Writer extends ValidityWriter implements ColumnWriter {
+  private readonly values: BigInt64Array | BigUint64Array;
+  private readonly words: Uint32Array;
+  constructor(type: DataType, length: number) {
+    super(type, length);
+    this.values = (type as unknown as { isSigned: boolean }).isSigned ? new BigInt64Array(length) : new BigUint64Array(length);
+    this.words = new Uint32Array(this.values.buffer);
+  }
+  set(i: number, v: Cell): void {
+    if (!this.valid.set(i, v)) return;
+    if (typeof v === 'bigint') { (this.values as unknown as bigint[])[i] = v; return; }
+    const x = v as number;
+    const lo = x >>> 0;
+    this.words[2 * i] = lo;
+    this.words[2 * i + 1] = ((x - lo) / 4294967296) >>> 0;
+  }
+  finish(): Data { return this.data(this.values); }
+}
+
+class BoolWriter extends ValidityWriter implements ColumnWriter {
+  private readonly values: Uint8Array;
+  constructor(type: DataType, length: number) { super(type, length); this.values = new Uint8Array(bitmapBytes(length)); }
+  set(i: number, v: Cell): void {
+    if (this.valid.set(i, v) && v === true) this.values[i >> 3] = (this.values[i >> 3] as number) | (1 << (i & 7));
+  }
+  finish(): Data { return this.data(this.values); }
 }
 
 /** Dictionary<Utf8, Int32> with entries in first-seen order (deterministic output). */
-function dictData(t: DataType, length: number, cell: CellOf): Data {
-  const valid = new Validity(length);
-  const keys = new Int32Array(length);
-  const ids = new Map<string, number>();
-  for (let i = 0; i < length; i++) {
-    const v = cell(i);
-    valid.set(i, v !== null && v !== undefined);
-    if (v === null || v === undefined) continue;
+class DictWriter extends ValidityWriter implements ColumnWriter {
+  private readonly keys: Int32Array;
+  private readonly ids = new Map<string, number>();
+  constructor(type: DataType, length: number) { super(type, length); this.keys = new Int32Array(length); }
+  set(i: number, v: Cell): void {
+    if (!this.valid.set(i, v)) return;
     const s = String(v);
-    let k = ids.get(s);
-    if (k === undefined) { k = ids.size; ids.set(s, k); }
-    keys[i] = k;
+    let k = this.ids.get(s);
+    if (k === undefined) { k = this.ids.size; this.ids.set(s, k); }
+    this.keys[i] = k;
   }
-  const dictType = (t as unknown as { dictionary: DataType }).dictionary;
-  const b = makeBuilder({ type: dictType });
-  for (const s of ids.keys()) b.append(s as never);
-  const dictionary = b.finish().toVector();
-  return makeData({ type: t as never, length, nullCount: valid.nulls, nullBitmap: valid.bitmap, data: keys, dictionary } as never);
+  finish(): Data {
+    const b = makeBuilder({ type: (this.type as unknown as { dictionary: DataType }).dictionary });
+    for (const s of this.ids.keys()) b.append(s as never);
+    return this.data(this.keys, { dictionary: b.finish().toVector() });
+  }
+}
+
+/** Text columns (anomaly messages) are few: the generic builder is fine there. */
+class BuilderWriter implements ColumnWriter {
+  private readonly builder;
+  constructor(type: DataType) { this.builder = makeBuilder({ type, nullValues: [null, undefined] }); }
+  set(i: number, v: Cell): void { this.builder.set(i, v as never); }
+  finish(): Data { return this.builder.finish().flush(); }
 }
 
 export function anomaliesTable(anomalies: readonly Anomaly[]): Table {

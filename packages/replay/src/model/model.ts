@@ -6,7 +6,8 @@
 import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
-import { BUDDY, MAX_HOLDERS, PageState, PageTable, type Holder } from './page.js';
+import { BUDDY, MAX_HOLDERS, PageState, type Holder } from './page.js';
+import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
 /** What a `mapping=` value says about the page (only real pointers carry the low bits). */
@@ -19,9 +20,10 @@ export const FLAG_SLAB = 4;
 export const FLAG_LRU = 8;
 
 export class PageModel {
-  readonly pages = new Map<number, PageState>();
-  /** The scalar fields of every page, struct-of-arrays by slot (see page.ts). */
-  readonly table = new PageTable();
+  /** Every page touched, by slot (= first-touch order). */
+  readonly pages: PageState[] = [];
+  private readonly index = new PfnIndex();
+  private sortedByPfn: PageState[] = [];
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
   lossEpoch = 0;
   /** The trace has page_ref events at all (else refcounts are never known). */
@@ -33,18 +35,38 @@ export class PageModel {
     this.hasRefEvents = hasRefEvents;
   }
 
-  page(pfn: number): PageState {
-    let p = this.pages.get(pfn);
-    if (p === undefined) {
-      p = new PageState(this.table, this.table.allocate(), pfn);
-      p.syncEpoch = this.lossEpoch;
-      const d = this.devices.find(pfn);
-      if (d !== null) {
-        p.device = d.kind;
-        p.deviceIdle = this.profile.deviceIdle(d.kind);
-      }
-      this.pages.set(pfn, p);
+  /** The page of pfn, or undefined when no event named it yet. */
+  find(pfn: number): PageState | undefined {
+    const slot = this.index.get(pfn);
+    return slot < 0 ? undefined : this.pages[slot];
+  }
+
+  /** Every page touched, sorted by pfn (for outputs; recomputed only when pages were added). */
+  byPfn(): PageState[] {
+    if (this.sortedByPfn.length !== this.pages.length) {
+      // A native numeric sort of the pfns (unique) beats sorting objects with a comparator.
+      const pfns = Float64Array.from(this.pages, (p) => p.pfn).sort();
+      this.sortedByPfn = Array.from(pfns, (pfn) => this.find(pfn) as PageState);
     }
+    return this.sortedByPfn;
+  }
+
+  /** The page of pfn, created on its first event. */
+  page(pfn: number): PageState {
+    const slot = this.index.get(pfn);
+    return slot < 0 ? this.create(pfn) : (this.pages[slot] as PageState);
+  }
+
+  private create(pfn: number): PageState {
+    const p = new PageState(this.pages.length, pfn);
+    this.index.set(pfn, p.slot);
+    p.syncEpoch = this.lossEpoch;
+    const d = this.devices.find(pfn);
+    if (d !== null) {
+      p.device = d.kind;
+      p.deviceIdle = this.profile.deviceIdle(d.kind);
+    }
+    this.pages.push(p);
     return p;
   }
 
@@ -102,7 +124,7 @@ export class PageModel {
   private frozenHeadOf(pfn: number): PageState | null {
     for (let k = 1; k <= 10; k++) {
       const size = 2 ** k;
-      const head = this.pages.get(pfn - (pfn % size));
+      const head = this.find(pfn - (pfn % size));
       if (head !== undefined && head.pfn !== pfn && head.frozen) return head;
     }
     return null;
@@ -112,7 +134,7 @@ export class PageModel {
   isolateFree(start: number, end: number): void {
     if (end - start > 4096) return;
     for (let pfn = start; pfn < end; pfn++) {
-      const p = this.pages.get(pfn);
+      const p = this.find(pfn);
       if (p !== undefined && p.buddy === BUDDY.FREE) p.captured = true;
     }
   }
