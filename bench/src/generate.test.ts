@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { haveSharedTraces, sharedTracesDir } from '@pagetrace/ingest/testing';
@@ -9,6 +9,7 @@ import { FORMATS, GFP, PAGE_FLAGS, STACKS, TASKS, type Format } from './template
 import { RefcountChecker, isNonEventLine, layoutProblem, perfEventEnd, readZst } from './testing/trace-check.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pagetrace-bench-gen-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SIZE = 2 << 20;
 
 const cache = new Map<string, GenerateResult>();

@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestTrace, RUN_FILES } from '@pagetrace/ingest';
@@ -13,6 +13,7 @@ import type { Format } from './templates.js';
 // for and no line skipped, in all three front-ends, identically with 1 and 2 workers, and a
 // replay of it finds no error (every generated lifecycle follows the 6.1 refcount rules).
 const dir = mkdtempSync(join(tmpdir(), 'pagetrace-bench-pipe-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 const VARIANTS: Array<[Format, boolean, 'all' | 'kmem']> = [

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROW_IDS, optionsFromArgv, runBench, type BenchResults } from './run.js';
@@ -9,6 +9,7 @@ import { ROW_IDS, optionsFromArgv, runBench, type BenchResults } from './run.js'
 // the figures of measured rows are real numbers.
 describe('pnpm bench harness', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pagetrace-bench-run-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const log: string[] = [];
   let results: BenchResults;
 

@@ -9,7 +9,7 @@
  * all others keep their raw argument text, so nothing is ever lost.
  */
 import type { RowStore } from '../parse/row-store.js';
-import { isAllOnes, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
+import { isAllOnes, latin1At, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
 
 /**
  * Where a field goes. `page` is never a key (ftrace hashes it, perf/trace-cmd print the pfn
@@ -20,7 +20,8 @@ type Target =
   | 'mapping' | 'ofs' | 'page' | 'keep';
 
 interface FieldSpec { name: string; target: Target }
-interface EventSpec { fields: FieldSpec[]; keys: string[] }
+/** `keys`: `name=` as latin1 bytes, compared in place against the chunk's bytes. */
+interface EventSpec { fields: FieldSpec[]; keys: Uint8Array[] }
 
 const PAGE_REF = 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt val:val';
 const PAGE_REF_RET = `${PAGE_REF} ret:ret`;
@@ -74,7 +75,7 @@ function compile(spec: string): EventSpec {
     const [name, target] = f.split(':') as [string, Target];
     return { name, target };
   });
-  return { fields, keys: fields.map((f) => `${f.name}=`) };
+  return { fields, keys: fields.map((f) => Buffer.from(`${f.name}=`, 'latin1')) };
 }
 
 const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
@@ -98,26 +99,27 @@ export function typedColumnsOf(event: string): string[] {
   return [...cols];
 }
 
-export interface Interner { internRange(line: string, start: number, end: number): number }
+export interface Interner { internBytes(bytes: Uint8Array, start: number, end: number): number }
 
 const u64: U64 = { lo: 0, hi: 0 };
 const starts: number[] = [];
 const RANGE = /^\((\S+) ~ (\S+)\)$/;
 
 /**
- * Fill the typed columns of row `r` from `line.slice(argsStart)`. Returns true when the
- * typed columns hold everything the text said (then `args` may stay null).
+ * Fill the typed columns of row `r` from the argument text, bytes [argsStart, lineEnd) of
+ * the chunk (latin1, read in place: see numbers.ts). Returns true when the typed columns
+ * hold everything the text said (then `args` may stay null).
  */
-export function parseFields(spec: EventSpec, line: string, argsStart: number, store: RowStore, r: number,
+export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): boolean {
   const { fields, keys } = spec;
   // Pass 1: where each known field starts (-1 = absent in this kernel's format).
   let cursor = argsStart;
   let complete = true;
   for (let i = 0; i < keys.length; i++) {
-    const at = findKey(line, keys[i] as string, cursor);
+    const at = findKey(bytes, keys[i] as Uint8Array, cursor, lineEnd);
     starts[i] = at;
-    if (at >= 0) cursor = at + (keys[i] as string).length;
+    if (at >= 0) cursor = at + (keys[i] as Uint8Array).length;
   }
   let firstFound = -1;
   for (let i = 0; i < keys.length; i++) if ((starts[i] as number) >= 0) { firstFound = starts[i] as number; break; }
@@ -128,78 +130,89 @@ export function parseFields(spec: EventSpec, line: string, argsStart: number, st
     const at = starts[i] as number;
     if (at < 0) continue;
     const f = fields[i] as FieldSpec;
-    let end = line.length;
+    let end = lineEnd;
     for (let j = i + 1; j < fields.length; j++) if ((starts[j] as number) >= 0) { end = starts[j] as number; break; }
-    const from = at + (keys[i] as string).length;
-    end = trimEnd(line, from, end);
+    const from = at + (keys[i] as Uint8Array).length;
+    end = trimEnd(bytes, from, end);
     if (f.target === 'keep') { complete = false; continue; }
-    if (!setField(f.target, line, from, end, store, r, dicts)) complete = false;
-    if (f.target === 'page' && isNullPointer(line, from, end)) failedAlloc = true;
+    if (!setField(f.target, bytes, from, end, store, r, dicts)) complete = false;
+    if (f.target === 'page' && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
   // A failed allocation has no page: pfn -1 / page NULL is never a key.
   if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) store.pfnOk[r] = 0;
   return complete;
 }
 
-function findKey(line: string, key: string, from: number): number {
-  let at = line.indexOf(key, from);
-  while (at > from) {
-    const c = line.charCodeAt(at - 1);
-    if (c === 32 || c === 44 /* , */ || c === 9) return at;
-    at = line.indexOf(key, at + 1);
+/** The first `key` at `from`, or after `from` preceded by a separator, before lineEnd; -1 if none. */
+function findKey(bytes: Uint8Array, key: Uint8Array, from: number, lineEnd: number): number {
+  const k0 = key[0] as number;
+  const last = lineEnd - key.length;
+  for (let at = from; at <= last; at++) {
+    if (bytes[at] === k0 && (at === from || isSeparator(bytes[at - 1] as number)) && bytesEqual(bytes, at, key)) return at;
   }
-  return at;
+  return -1;
 }
 
-function trimEnd(line: string, from: number, to: number): number {
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 44 /* , */ || c === 9;
+}
+
+function bytesEqual(bytes: Uint8Array, at: number, s: Uint8Array): boolean {
+  for (let i = 1; i < s.length; i++) if (bytes[at + i] !== s[i]) return false;
+  return true;
+}
+
+function trimEnd(bytes: Uint8Array, from: number, to: number): number {
   let end = to;
-  while (end > from) {
-    const c = line.charCodeAt(end - 1);
-    if (c !== 32 && c !== 44 && c !== 9) break;
-    end--;
-  }
+  while (end > from && isSeparator(bytes[end - 1] as number)) end--;
   return end;
 }
 
-function isNullPointer(line: string, a: number, b: number): boolean {
-  const v = line.slice(a, b);
-  return v === '(null)' || v === '(nil)' || /^(?:0x)?0+$/.test(v);
+const NULL_SPELLINGS = ['(null)', '(nil)'];
+
+/** `(null)`, `(nil)`, or /^(?:0x)?0+$/. */
+function isNullPointer(bytes: Uint8Array, a: number, b: number): boolean {
+  if (bytes[a] === 40 /* ( */) return NULL_SPELLINGS.includes(latin1At(bytes, a, b));
+  let i = b - a > 2 && bytes[a] === 48 && bytes[a + 1] === 120 /* 0x */ ? a + 2 : a;
+  if (i >= b) return false;
+  for (; i < b; i++) if (bytes[i] !== 48) return false;
+  return true;
 }
 
-function setField(target: Target, line: string, a: number, b: number, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
+function setField(target: Target, bytes: Uint8Array, a: number, b: number, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
   switch (target) {
     case 'pfn':
-      if (!parseU64At(line, a, b, u64)) return false;
+      if (!parseU64At(bytes, a, b, u64)) return false;
       if (!isAllOnes(u64)) s.setU64('pfn', r, u64.lo, u64.hi);
       return true;
     case 'pfn_end':
-      if (!parseU64At(line, a, b, u64)) return false;
+      if (!parseU64At(bytes, a, b, u64)) return false;
       s.setU64('pfnEnd', r, u64.lo, u64.hi);
       return true;
     case 'ofs':
-      if (!parseU64At(line, a, b, u64)) return false;
+      if (!parseU64At(bytes, a, b, u64)) return false;
       s.setU64('ofs', r, u64.lo, u64.hi);
       return true;
     case 'range': {
-      const m = RANGE.exec(line.slice(a, b));
-      if (m === null || !parseU64At(m[1] as string, 0, (m[1] as string).length, u64)) return false;
+      const m = RANGE.exec(latin1At(bytes, a, b));
+      if (m === null || !parseU64At(Buffer.from(m[1] as string, 'latin1'), 0, (m[1] as string).length, u64)) return false;
       s.setU64('pfn', r, u64.lo, u64.hi);
-      if (!parseU64At(m[2] as string, 0, (m[2] as string).length, u64)) return false;
+      if (!parseU64At(Buffer.from(m[2] as string, 'latin1'), 0, (m[2] as string).length, u64)) return false;
       s.setU64('pfnEnd', r, u64.lo, u64.hi);
       return true;
     }
     case 'mapping':
-      if (!parsePointerAt(line, a, b, u64)) return false;
+      if (!parsePointerAt(bytes, a, b, u64)) return false;
       s.setU64('mapping', r, u64.lo, u64.hi);
       return true;
-    case 'order': return setSmall(s.order, s.orderOk, r, parseInt32At(line, a, b, -128, 127));
-    case 'mt': return setSmall(s.mt, s.mtOk, r, parseInt32At(line, a, b, -128, 127));
-    case 'count': return setSmall(s.count, s.countOk, r, parseInt32At(line, a, b));
-    case 'mapcount': return setSmall(s.mapcount, s.mapcountOk, r, parseInt32At(line, a, b));
-    case 'val': return setSmall(s.val, s.valOk, r, parseInt32At(line, a, b));
-    case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32At(line, a, b));
-    case 'flags': s.flags[r] = dicts.flags.internRange(line, a, b); return true;
-    case 'gfp': s.gfp[r] = dicts.gfp.internRange(line, a, b); return true;
+    case 'order': return setSmall(s.order, s.orderOk, r, parseInt32At(bytes, a, b, -128, 127));
+    case 'mt': return setSmall(s.mt, s.mtOk, r, parseInt32At(bytes, a, b, -128, 127));
+    case 'count': return setSmall(s.count, s.countOk, r, parseInt32At(bytes, a, b));
+    case 'mapcount': return setSmall(s.mapcount, s.mapcountOk, r, parseInt32At(bytes, a, b));
+    case 'val': return setSmall(s.val, s.valOk, r, parseInt32At(bytes, a, b));
+    case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32At(bytes, a, b));
+    case 'flags': s.flags[r] = dicts.flags.internBytes(bytes, a, b); return true;
+    case 'gfp': s.gfp[r] = dicts.gfp.internBytes(bytes, a, b); return true;
     case 'page': return true;
     case 'keep': return false;
   }

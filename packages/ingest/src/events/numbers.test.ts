@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseInt32At, parsePointerAt, parseU64, parseU64At, type U64 } from './numbers.js';
+import { parseInt32At as parseInt32AtBytes, parsePointerAt as parsePointerAtBytes, parseU64, parseU64At as parseU64AtBytes, type U64 } from './numbers.js';
+
+// The *At parsers read latin1 bytes of a chunk; the cases are written as text.
+const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
+const parseU64At = (s: string, a: number, b: number, out: U64): boolean => parseU64AtBytes(bytes(s), a, b, out);
+const parsePointerAt = (s: string, a: number, b: number, out: U64): boolean => parsePointerAtBytes(bytes(s), a, b, out);
+const parseInt32At = (s: string, a: number, b: number, min?: number, max?: number): number => parseInt32AtBytes(bytes(s), a, b, min, max);
 
 const big = (v: U64): bigint => (BigInt(v.hi) << 32n) | BigInt(v.lo);
 

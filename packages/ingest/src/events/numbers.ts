@@ -62,18 +62,29 @@ export function isAllOnes(v: U64): boolean {
   return v.lo === 0xffffffff && v.hi === 0xffffffff;
 }
 
-/** Hex digit value of a char code, or -1. */
+/** Hex digit value of a byte, or -1. */
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
-/** Up to 8 hex digits of line[a, b) as a number (< 2^32, exact), or -1. */
-function hex32(line: string, a: number, b: number): number {
+/*
+ * The *At parsers read a range [a, b) of the chunk's bytes (latin1: one byte per character):
+ * typed-array reads are the cheapest way V8 offers to look at text, cheaper than charCodeAt
+ * on the line strings (see docs/performance-notes.md), and no substring is ever made.
+ */
+
+/** The latin1 string of bytes [a, b) (rare paths only: long decimals, NULL spellings). */
+export function latin1At(bytes: Uint8Array, a: number, b: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + a, b - a).toString('latin1');
+}
+
+/** Up to 8 hex digits of bytes [a, b) as a number (< 2^32, exact), or -1. */
+function hex32(bytes: Uint8Array, a: number, b: number): number {
   let v = 0;
   for (let i = a; i < b; i++) {
-    const d = hexDigit(line.charCodeAt(i));
+    const d = hexDigit(bytes[i] as number);
     if (d < 0) return -1;
     v = v * 16 + d;
   }
@@ -81,28 +92,28 @@ function hex32(line: string, a: number, b: number): number {
 }
 
 /** Up to 16 hex digits as (lo, hi): the last 8 digits are lo, the ones before hi. */
-function hexAt(line: string, a: number, b: number, out: U64): boolean {
+function hexAt(bytes: Uint8Array, a: number, b: number, out: U64): boolean {
   if (b <= a || b - a > 16) return false;
   const split = Math.max(a, b - 8);
-  const lo = hex32(line, split, b);
-  const hi = split === a ? 0 : hex32(line, a, split);
+  const lo = hex32(bytes, split, b);
+  const hi = split === a ? 0 : hex32(bytes, a, split);
   if (lo < 0 || hi < 0) return false;
   out.lo = lo;
   out.hi = hi;
   return true;
 }
 
-function hasHexPrefix(line: string, a: number, b: number): boolean {
-  return b - a > 2 && line.charCodeAt(a) === 48 && (line.charCodeAt(a + 1) | 0x20) === 120;
+function hasHexPrefix(bytes: Uint8Array, a: number, b: number): boolean {
+  return b - a > 2 && bytes[a] === 48 && ((bytes[a + 1] as number) | 0x20) === 120;
 }
 
-/** parseU64 of line[a, b) without making a string. */
-export function parseU64At(line: string, a: number, b: number, out: U64): boolean {
-  if (hasHexPrefix(line, a, b)) return hexAt(line, a + 2, b, out);
-  if (b <= a || b - a > 15) return parseU64(line.slice(a, b), out);
+/** parseU64 of bytes [a, b) without making a string. */
+export function parseU64At(bytes: Uint8Array, a: number, b: number, out: U64): boolean {
+  if (hasHexPrefix(bytes, a, b)) return hexAt(bytes, a + 2, b, out);
+  if (b <= a || b - a > 15) return parseU64(latin1At(bytes, a, b), out);
   let n = 0;
   for (let i = a; i < b; i++) {
-    const c = line.charCodeAt(i);
+    const c = bytes[i] as number;
     if (c < 48 || c > 57) return false;
     n = n * 10 + (c - 48);
   }
@@ -111,26 +122,27 @@ export function parseU64At(line: string, a: number, b: number, out: U64): boolea
   return true;
 }
 
-/** parsePointer of line[a, b). */
-export function parsePointerAt(line: string, a: number, b: number, out: U64): boolean {
-  if (line.charCodeAt(a) === 40 /* ( */) return parsePointer(line.slice(a, b), out);
-  return hexAt(line, hasHexPrefix(line, a, b) ? a + 2 : a, b, out);
+/** parsePointer of bytes [a, b). */
+export function parsePointerAt(bytes: Uint8Array, a: number, b: number, out: U64): boolean {
+  if (bytes[a] === 40 /* ( */) return parsePointer(latin1At(bytes, a, b), out);
+  return hexAt(bytes, hasHexPrefix(bytes, a, b) ? a + 2 : a, b, out);
 }
 
-/** parseInt32 of line[a, b). */
-export function parseInt32At(line: string, a: number, b: number, min = -2147483648, max = 2147483647): number {
-  if (hasHexPrefix(line, a, b)) {
+const hexValue: U64 = { lo: 0, hi: 0 };
+
+/** parseInt32 of bytes [a, b). */
+export function parseInt32At(bytes: Uint8Array, a: number, b: number, min = -2147483648, max = 2147483647): number {
+  if (hasHexPrefix(bytes, a, b)) {
     if (b - a > 10) return NaN;
-    const v: U64 = { lo: 0, hi: 0 };
-    return hexAt(line, a + 2, b, v) && v.lo >= min && v.lo <= max ? v.lo : NaN;
+    return hexAt(bytes, a + 2, b, hexValue) && hexValue.lo >= min && hexValue.lo <= max ? hexValue.lo : NaN;
   }
   let i = a;
-  const neg = line.charCodeAt(i) === 45;
+  const neg = bytes[i] === 45;
   if (neg) i++;
   if (i >= b || b - i > 11) return NaN;
   let n = 0;
   for (; i < b; i++) {
-    const c = line.charCodeAt(i);
+    const c = bytes[i] as number;
     if (c < 48 || c > 57) return NaN;
     n = n * 10 + (c - 48);
   }

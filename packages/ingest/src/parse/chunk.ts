@@ -136,11 +136,11 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
         closeOpen();
         if (tok.tsCounter !== (variant.clock === 'counter')) { acct.skip(SKIP.clockMismatch, lineNo); break; }
         if (nl === len && bytes[len - 1] !== 10) { acct.skip(SKIP.cutOff, lineNo); break; }
-        const r = addEvent(store, tok, lineNo, line, dicts);
+        const r = addEvent(store, tok, lineNo, buf, pos, dicts);
         const ev = store.event[r] as number;
         let spec = specs[ev];
         if (spec === undefined) spec = specs[ev] = specFor(dicts.event.values[ev] as string);
-        const typed = spec !== null && parseFields(spec, line, tok.argsStart, store, r, dicts);
+        const typed = spec !== null && parseFields(spec, buf, pos + tok.argsStart, end, store, r, dicts);
         setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !typed);
         acct.events++;
         if (perf) open = { frames: [], target: r, cpu: tok.cpu, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line: lineNo + 1, entryLines: 0, frameLines: 0, skipReason: null };
@@ -196,7 +196,8 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   };
 }
 
-function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, line: string,
+/** A row for the event line starting at byte `lineStart` of the chunk (tok's offsets are line-relative). */
+function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, bytes: Uint8Array, lineStart: number,
   dicts: { comm: Dict; event: Dict }): number {
   const r = store.addRow();
   store.line[r] = lineNo;
@@ -205,9 +206,9 @@ function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: num
   store.cpu[r] = tok.cpu;
   store.pid[r] = tok.pid;
   if (!Number.isNaN(tok.tgid)) { store.tgid[r] = tok.tgid; store.tgidOk[r] = 1; }
-  store.comm[r] = dicts.comm.internRange(line, tok.commStart, tok.commEnd);
+  store.comm[r] = dicts.comm.internBytes(bytes, lineStart + tok.commStart, lineStart + tok.commEnd);
   // The function tracer's lines name no event: the kernel calls it `function`.
-  store.event[r] = tok.eventStart < 0 ? dicts.event.intern('function') : dicts.event.internRange(line, tok.eventStart, tok.eventEnd);
+  store.event[r] = tok.eventStart < 0 ? dicts.event.intern('function') : dicts.event.internBytes(bytes, lineStart + tok.eventStart, lineStart + tok.eventEnd);
   return r;
 }
 

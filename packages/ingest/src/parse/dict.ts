@@ -6,25 +6,27 @@ export class Dict {
   private last = '';
   private lastId = -1;
   /**
-   * Ids by a cheap hash of (length, first, middle and last character), +1 (0 = empty): one
-   * startsWith confirms a hit. Replaces a linear scan of the values with startsWith on each,
-   * the top line of the chunk parser's profile (flags and task names change from line to
-   * line). A collision only costs the slow path; ids are still assigned by intern().
+   * Ids by a cheap hash of (length, first, middle and last byte), +1 (0 = empty): one
+   * comparison confirms a hit. Replaces a linear scan of the values with startsWith on
+   * each, the top line of the chunk parser's profile (flags and task names change from line
+   * to line). A collision only costs the slow path; ids are still assigned by intern().
+   * Values are compared with the chunk's bytes in place (typed-array reads are cheaper than
+   * charCodeAt on line strings), so a string is made only for a value not seen before.
    */
   private readonly quick = new Int32Array(QUICK_SIZE);
 
-  /** intern(line.slice(start, end)) without making the string when the value is known. */
-  internRange(line: string, start: number, end: number): number {
+  /** intern() of the latin1 bytes [start, end) of a chunk, making the string only for a new value. */
+  internBytes(bytes: Uint8Array, start: number, end: number): number {
     const len = end - start;
     const last = this.last;
-    if (len === last.length && this.lastId >= 0 && line.startsWith(last, start)) return this.lastId;
-    const slot = quickSlot(line, start, len);
+    if (len === last.length && this.lastId >= 0 && bytesMatch(bytes, start, last)) return this.lastId;
+    const slot = quickSlotBytes(bytes, start, len);
     const hit = (this.quick[slot] as number) - 1;
     if (hit >= 0) {
       const v = this.values[hit] as string;
-      if (v.length === len && line.startsWith(v, start)) { this.last = v; this.lastId = hit; return hit; }
+      if (v.length === len && bytesMatch(bytes, start, v)) { this.last = v; this.lastId = hit; return hit; }
     }
-    const id = this.intern(line.slice(start, end));
+    const id = this.intern(Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString('latin1'));
     this.quick[slot] = id + 1;
     return id;
   }
@@ -46,8 +48,15 @@ export class Dict {
 
 const QUICK_SIZE = 1024;
 
-function quickSlot(line: string, start: number, len: number): number {
+/** A slot from (length, first, middle, last byte). */
+function quickSlotBytes(bytes: Uint8Array, start: number, len: number): number {
   if (len === 0) return 0;
-  const h = len * 31 + line.charCodeAt(start) * 7 + line.charCodeAt(start + (len >> 1)) * 131 + line.charCodeAt(start + len - 1) * 17;
+  const h = len * 31 + (bytes[start] as number) * 7 + (bytes[start + (len >> 1)] as number) * 131 + (bytes[start + len - 1] as number) * 17;
   return h & (QUICK_SIZE - 1);
+}
+
+/** bytes [at, at + s.length) spell s (s is a latin1 string: one char per byte). */
+function bytesMatch(bytes: Uint8Array, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (bytes[at + i] !== s.charCodeAt(i)) return false;
+  return true;
 }

@@ -7,7 +7,6 @@ import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
 import { BUDDY, MAX_HOLDERS, PageState, type Holder } from './page.js';
-import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
 /** What a `mapping=` value says about the page (only real pointers carry the low bits). */
@@ -20,9 +19,9 @@ export const FLAG_SLAB = 4;
 export const FLAG_LRU = 8;
 
 export class PageModel {
-  /** Every page touched, by slot (= first-touch order). */
+  /** Every page touched, in first-touch order. */
   readonly pages: PageState[] = [];
-  private readonly index = new PfnIndex();
+  private readonly index = new Map<number, PageState>();
   private sortedByPfn: PageState[] = [];
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
   lossEpoch = 0;
@@ -37,8 +36,7 @@ export class PageModel {
 
   /** The page of pfn, or undefined when no event named it yet. */
   find(pfn: number): PageState | undefined {
-    const slot = this.index.get(pfn);
-    return slot < 0 ? undefined : this.pages[slot];
+    return this.index.get(pfn);
   }
 
   /** Every page touched, sorted by pfn (for outputs; recomputed only when pages were added). */
@@ -53,13 +51,12 @@ export class PageModel {
 
   /** The page of pfn, created on its first event. */
   page(pfn: number): PageState {
-    const slot = this.index.get(pfn);
-    return slot < 0 ? this.create(pfn) : (this.pages[slot] as PageState);
+    return this.index.get(pfn) ?? this.create(pfn);
   }
 
   private create(pfn: number): PageState {
-    const p = new PageState(this.pages.length, pfn);
-    this.index.set(pfn, p.slot);
+    const p = new PageState(pfn);
+    this.index.set(pfn, p);
     p.syncEpoch = this.lossEpoch;
     const d = this.devices.find(pfn);
     if (d !== null) {
@@ -314,7 +311,8 @@ export class PageModel {
   private newLife(p: PageState): void {
     while (p.holders.length > 0) this.recycle(p.holders.pop());
     p.pins = 0;
-    p.pinHolders = [];
+    // Emptied in place: a new array per allocation and free would be garbage on every life.
+    p.pinHolders.length = 0;
     p.lastFreeOp = 0;
     p.frozen = false;
     p.splitting = false;

@@ -55,6 +55,7 @@ export class PageState {
   setAllocPending = false;
   /** The last event was a free of this kind (dedupe mm_page_free + mm_page_free_batched). */
   lastFreeOp = 0;
+  lastFreeCpu = -1;
   lastFreeLine = 0;
   lastFreeRow = -1;
   /** Taken from the free lists by compaction (isolate_freepages) since the last free: reusable without mm_page_alloc. */
@@ -106,6 +107,5 @@ export class PageState {
   liveAllocTs = 0;
   liveAllocRow = -1;
 
-  /** slot: dense index of the page in first-touch order (its place in PageModel.pages). */
-  constructor(readonly slot: number, readonly pfn: number) {}
+  constructor(readonly pfn: number) {}
 }
