@@ -212,7 +212,7 @@ export class PageModel {
       if (v !== GUP_PIN_COUNTING_BIAS) { p.gets--; this.popHolder(p); }
       p.pinCount++;
       p.pins++;
-      p.pinHolders.push(this.holderOf(e, GUP_PIN_COUNTING_BIAS));
+      p.addPin(this.holderOf(e, GUP_PIN_COUNTING_BIAS));
       this.pushHolder(p, e, GUP_PIN_COUNTING_BIAS);
       p.halfPinPid = -1;
       return;
@@ -243,7 +243,7 @@ export class PageModel {
 
   private pushHolder(p: PageState, e: EventView, val: number): void {
     if (p.holders.length >= MAX_HOLDERS) this.recycle(p.holders.shift());
-    p.holders.push(this.holderOf(e, val));
+    p.addHolder(this.holderOf(e, val));
   }
 
   private popHolder(p: PageState): void { this.recycle(p.holders.pop()); }

@@ -13,6 +13,14 @@ export interface Holder { line: number; row: number; pid: number; commIndex: num
 /** Holders kept per page: enough to name the culprits, bounded so memory stays per-page. */
 export const MAX_HOLDERS = 8;
 
+/**
+ * The holder list of every page that has none yet: most pages never get a pin, and pages
+ * seen only in buddy events never get a holder, so they share this one instead of carrying
+ * two empty arrays each. Never pushed to (only addHolder/addPin add, and they replace it
+ * first); pop and `length = 0` on an empty array change nothing.
+ */
+const NO_HOLDERS: Holder[] = [];
+
 export class PageState {
   buddy: Buddy = BUDDY.UNKNOWN;
   order = 0;
@@ -38,7 +46,7 @@ export class PageState {
   /** Outstanding FOLL_PIN units (GUP_PIN_COUNTING_BIAS each). */
   pins = 0;
   /** Outstanding pins, matched LIFO by unpins (nested use is the common pattern). */
-  pinHolders: Holder[] = [];
+  pinHolders: Holder[] = NO_HOLDERS;
   pinMaxNs = -1;
   /** The previous event was a successful `mod_unless +1` by this pid (first half of a 1+1023 pin). */
   halfPinPid = -1;
@@ -70,7 +78,7 @@ export class PageState {
   liveAllocLine = 0;
   /** Loss epoch of the last fresh evidence; older than the model's epoch = uncertain. */
   syncEpoch = 0;
-  holders: Holder[] = [];
+  holders: Holder[] = NO_HOLDERS;
   /** Seen in a buddy allocator / page cache event (so not ZONE_DEVICE memory). */
   buddySeen = false;
   refSeen = false;
@@ -108,4 +116,16 @@ export class PageState {
   liveAllocRow = -1;
 
   constructor(readonly pfn: number) {}
+
+  /** Record an unmatched get (the page gets a list of its own on the first one). */
+  addHolder(h: Holder): void {
+    if (this.holders === NO_HOLDERS) this.holders = [];
+    this.holders.push(h);
+  }
+
+  /** Record an outstanding pin (the page gets a list of its own on the first one). */
+  addPin(h: Holder): void {
+    if (this.pinHolders === NO_HOLDERS) this.pinHolders = [];
+    this.pinHolders.push(h);
+  }
 }
