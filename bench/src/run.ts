@@ -391,8 +391,19 @@ function parseEventSet(text: string): 'all' | 'kmem' {
   return text;
 }
 
+export const USAGE = `usage: pnpm bench [--size 1GB] [--format ftrace|trace-cmd|perf] [--workers 2] [--stacks]
+                  [--events all|kmem] [--seed N] [--only ${Object.keys(STAGES).join(',')}]
+                  [--profile] [--regen] [--keep-runs] [--out-dir DIR] [--results-dir DIR]
+Generates (or reuses) one trace under --out-dir and measures every stage on it; writes
+results.json and results.md to --results-dir (default bench/). See README "Performance".`;
+
 async function main(): Promise<void> {
-  const opts = optionsFromArgv(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const opts = optionsFromArgv(argv);
   const results = await runBench(opts);
   console.log('\n' + renderMarkdown(results));
   console.log(`results: ${join(opts.resultsDir, 'results.json')}, ${join(opts.resultsDir, 'results.md')}`);
