@@ -282,6 +282,7 @@ function buildMeta(input: InputSource, variant: Variant, merger: Merger, sidecar
     lines: {
       lines_in: a.linesIn, events: a.events, stack_lines: a.stackLines, header_lines: a.headerLines, markers: a.markers,
       skipped: a.skipped, skipped_by_reason: byKey(a.skippedByReason),
+      unreadable_fields: byKey(a.badFieldsByEvent),
       stack_breakdown: { entry_lines: a.stackEntries, frame_lines: a.stackFrames, callchain_end_lines: a.callchainEnds },
     },
     lost_events: a.lost,

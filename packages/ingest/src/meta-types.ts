@@ -42,6 +42,12 @@ export interface LineAccounting {
   skipped: number;
   skipped_by_reason: Record<string, SkipReason>;
   /**
+   * Events that were kept (counted in `events`) although a known field's value could not be
+   * read (`pfn=zz`, `count=`): that column is NULL and the raw text is in `args`. By event
+   * name, with the first line numbers. Replay cannot use such a field; this says where.
+   */
+  unreadable_fields?: Record<string, SkipReason>;
+  /**
    * What stack_lines is made of (added by ingest; optional for older readers):
    * `<stack trace>`/`kernel_stack` entry lines, frame lines (` => `, `=> `, perf tab lines)
    * and the blank lines that end perf callchains.

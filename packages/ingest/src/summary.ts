@@ -59,6 +59,9 @@ export function formatIngestSummary(s: IngestSummary, meta: RunMeta): string {
   for (const [reason, r] of Object.entries(meta.lines.skipped_by_reason)) {
     out.push(`  skipped  ${r.count} x ${reason} (first at line ${r.first_lines.join(', ')})`);
   }
+  for (const [event, r] of Object.entries(meta.lines.unreadable_fields ?? {})) {
+    out.push(`  UNREAD   ${r.count} x ${event} with an unreadable field value, kept with that column NULL (first at line ${r.first_lines.join(', ')})`);
+  }
   if (s.kernel !== null || s.device_ranges > 0) out.push(`  kernel   ${s.kernel ?? 'unknown'}, ${s.device_ranges} device memory ranges`);
   out.push(`  took     ${s.seconds.toFixed(2)} s`);
   return out.join('\n');

@@ -105,13 +105,21 @@ const u64: U64 = { lo: 0, hi: 0 };
 const starts: number[] = [];
 const RANGE = /^\((\S+) ~ (\S+)\)$/;
 
+/** What parseFields found: the typed columns hold everything, or not (args kept), or a value was unreadable. */
+export const FIELDS_TYPED = 0;
+export const FIELDS_PARTIAL = 1;
+/** A known field was present but its value could not be read (`pfn=zz`, `count=`): the column is NULL. */
+export const FIELDS_BAD_VALUE = 2;
+export type FieldsResult = typeof FIELDS_TYPED | typeof FIELDS_PARTIAL | typeof FIELDS_BAD_VALUE;
+
 /**
  * Fill the typed columns of row `r` from the argument text, bytes [argsStart, lineEnd) of
- * the chunk (latin1, read in place: see numbers.ts). Returns true when the typed columns
- * hold everything the text said (then `args` may stay null).
+ * the chunk (latin1, read in place: see numbers.ts). FIELDS_TYPED when the typed columns
+ * hold everything the text said (then `args` may stay null); FIELDS_BAD_VALUE when a value
+ * was unreadable, so the caller can account for it instead of leaving a silent NULL.
  */
 export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
-  dicts: { flags: Interner; gfp: Interner }): boolean {
+  dicts: { flags: Interner; gfp: Interner }): FieldsResult {
   const { fields, keys } = spec;
   // Pass 1: where each known field starts (-1 = absent in this kernel's format).
   let cursor = argsStart;
@@ -125,6 +133,7 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
   for (let i = 0; i < keys.length; i++) if ((starts[i] as number) >= 0) { firstFound = starts[i] as number; break; }
   if (firstFound !== argsStart) complete = false; // text before the first field (e.g. filemap `dev 0:1 ino 400`)
   let failedAlloc = false;
+  let badValue = false;
   // Pass 2: each value runs to the next found field.
   for (let i = 0; i < fields.length; i++) {
     const at = starts[i] as number;
@@ -135,12 +144,12 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
     const from = at + (keys[i] as Uint8Array).length;
     end = trimEnd(bytes, from, end);
     if (f.target === 'keep') { complete = false; continue; }
-    if (!setField(f.target, bytes, from, end, store, r, dicts)) complete = false;
+    if (!setField(f.target, bytes, from, end, store, r, dicts)) { complete = false; badValue = true; }
     if (f.target === 'page' && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
   // A failed allocation has no page: pfn -1 / page NULL is never a key.
   if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) store.pfnOk[r] = 0;
-  return complete;
+  return badValue ? FIELDS_BAD_VALUE : complete ? FIELDS_TYPED : FIELDS_PARTIAL;
 }
 
 /** The first `key` at `from`, or after `from` preceded by a separator, before lineEnd; -1 if none. */

@@ -229,7 +229,7 @@ export function hostileCases(): HostileCase[] {
       ])),
       expect: {
         outcome: 'accepted', events: pinEvents + 2, skipped: {},
-        verify: async ({ runDir }) => {
+        verify: async ({ meta, runDir }) => {
           const [bad, empty, missing] = (await eventRows(runDir)).slice(ref.index - HEADER_LINES, ref.index - HEADER_LINES + 3);
           // The event stays (it happened); the value that cannot be read is NULL, never a guess,
           // and the raw text is kept in args so nothing is lost.
@@ -239,6 +239,9 @@ export function hostileCases(): HostileCase[] {
           expectEqual(typeof empty?.args === 'string' && empty.args.includes('count= '), true, 'raw args of count=');
           expectEqual(missing?.val, null, 'missing val');
           expectEqual(missing?.pfn !== null, true, 'pfn beside a missing field');
+          // ...and meta.json says where: both unreadable values are accounted, by event and line.
+          const event = (/: (\w+): /.exec(ref.line) as RegExpExecArray)[1] as string;
+          expectEqual(JSON.stringify(meta.lines.unreadable_fields?.[event]), JSON.stringify({ count: 2, first_lines: [ref.index + 1, ref.index + 2] }), 'unreadable_fields');
         },
       },
     },

@@ -25,6 +25,8 @@ export class Accounting {
   markers = 0;
   skipped = 0;
   skippedByReason: Record<string, { count: number; first_lines: number[] }> = {};
+  /** Events kept whose known field had an unreadable value (column NULL, raw text in args), by event name. */
+  badFieldsByEvent: Record<string, { count: number; first_lines: number[] }> = {};
   lost: LostEventsMarker[] = [];
   /** Timestamps seen per form (checked against the detected clock). */
   header: { entries_in_buffer?: number; entries_written?: number; cpus?: number } = {};
@@ -41,6 +43,13 @@ export class Accounting {
     keepFirst(r.first_lines);
   }
 
+  /** An event was kept, but one of its known fields could not be read (e.g. `pfn=zz`). */
+  badField(event: string, line: number): void {
+    const r = (this.badFieldsByEvent[event] ??= { count: 0, first_lines: [] });
+    r.count++;
+    if (r.first_lines.length < FIRST_LINES_KEPT) r.first_lines.push(line);
+  }
+
   /** Add another chunk's accounting (chunks are added in trace order). */
   add(o: Accounting): void {
     this.linesIn += o.linesIn;
@@ -53,6 +62,12 @@ export class Accounting {
     for (const [reason, r] of Object.entries(o.skippedByReason)) {
       this.skipped += r.count;
       const mine = (this.skippedByReason[reason] ??= { count: 0, first_lines: [] });
+      mine.count += r.count;
+      mine.first_lines.push(...r.first_lines);
+      keepFirst(mine.first_lines);
+    }
+    for (const [event, r] of Object.entries(o.badFieldsByEvent ?? {})) {
+      const mine = (this.badFieldsByEvent[event] ??= { count: 0, first_lines: [] });
       mine.count += r.count;
       mine.first_lines.push(...r.first_lines);
       keepFirst(mine.first_lines);

@@ -7,7 +7,7 @@
  * in order (merge.ts), so 1 and N workers give identical tables.
  */
 import { isAscii } from 'node:buffer';
-import { parseFields, specFor, type EventSpec } from '../events/fields.js';
+import { FIELDS_BAD_VALUE, FIELDS_TYPED, parseFields, specFor, type EventSpec } from '../events/fields.js';
 import { lineFrontend } from '../formats/index.js';
 import { newToken, SKIP, type Variant } from '../formats/types.js';
 import { Accounting } from './accounting.js';
@@ -140,8 +140,9 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
         const ev = store.event[r] as number;
         let spec = specs[ev];
         if (spec === undefined) spec = specs[ev] = specFor(dicts.event.values[ev] as string);
-        const typed = spec !== null && parseFields(spec, buf, pos + tok.argsStart, end, store, r, dicts);
-        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, !typed);
+        const fields = spec === null ? null : parseFields(spec, buf, pos + tok.argsStart, end, store, r, dicts);
+        if (fields === FIELDS_BAD_VALUE) acct.badField(dicts.event.values[ev] as string, lineNo);
+        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, fields !== FIELDS_TYPED);
         acct.events++;
         if (perf) open = { frames: [], target: r, cpu: tok.cpu, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line: lineNo + 1, entryLines: 0, frameLines: 0, skipReason: null };
         else targets.eventSeen(tok.cpu, r, tok.irqContext);
