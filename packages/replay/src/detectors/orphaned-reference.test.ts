@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findingAt, guestTrace, haveTraces, mutatedRun, onPfn } from '../testing/index.js';
+import { findingAt, guestTrace, haveTraces, mutatedRun, onPfn, replayFile } from '../testing/index.js';
 
 const d = haveTraces() ? describe : describe.skip;
 
@@ -18,8 +18,19 @@ d('orphaned_reference', () => {
     expect(a?.expected).toMatch(/^refcount 0 /);
   });
 
-  it('stays silent when the reference left is a FOLL_PIN (a pin may outlive its mapping: io_uring)', async () => {
+  it('fires when an unpin is missing: the pin outlives every mapping and the page is never freed (pin trace)', async () => {
     const m = await mutatedRun(guestTrace('pin'), (x) => x.removeUnpin());
-    expect(onPfn(m, 'orphaned_reference')).toEqual([]);
+    // Reported where the page was orphaned: its last put, after the pin that was never released.
+    const [a, ...more] = onPfn(m, 'orphaned_reference');
+    expect(more).toEqual([]);
+    expect(a?.severity).toBe('error');
+    expect(Number(a?.line)).toBeGreaterThan(m.mutation.line);
+    expect(a?.message).toMatch(/1 of them FOLL_PIN pin\(s\).*missing unpin_user_page/);
+  });
+
+  it('stays silent for io_uring pins released before the buffer is unmapped (numa_pin, unmutated)', async () => {
+    const run = await replayFile(guestTrace('numa_pin'));
+    expect(run.anomalies.filter((a) => a.kind === 'orphaned_reference')).toEqual([]);
+    expect(run.summary.totals.by_kind.long_term_pin?.info ?? 0).toBe(0);
   });
 });

@@ -5,9 +5,14 @@
  * released), yet at the end of the trace the refcount is still above the page's idle value
  * and the page was never freed.
  *
+ * A FOLL_PIN counts as a user that is gone when the pinned page was mapped and every mapping
+ * is gone too: a pin is taken on a user buffer for I/O, and the buffer's owner unmapped it
+ * (or exited) while the pin stayed: the missing unpin_user_page() pattern. (An io_uring or
+ * RDMA registration may legitimately keep pinning a buffer its owner munmapped; the message
+ * says so. Pins on pages still mapped, or never mapped, are left to long_term_pin.)
+ *
  * Legitimate holders are excluded: the page cache and swap cache (a reference per page while
- * cached: filemap add without delete, a file mapping, the swapcache flag), FOLL_PIN pins
- * still outstanding (reported as long_term_pin: io_uring/RDMA buffers outlive mappings),
+ * cached: filemap add without delete, a file mapping, the swapcache flag),
  * pages still mapped, frozen or isolated at the end, and short-lived holders (LRU and
  * per-CPU batches: a user page without PG_lru; I/O in flight) whose last reference change is
  * too recent to call. Pages whose mapping= pointer is hashed are never reported: an anonymous
@@ -21,8 +26,9 @@ import { describeHolders, hex, type Detector, type DetectorContext } from './typ
 export const ORPHAN_QUIET_NS = 50_000_000;
 
 export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
-  if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen || p.pins > 0) return 0;
+  if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen) return 0;
   if (p.mapcount !== 0) return 0; // still mapped
+  if (p.pins > 0 && (p.device !== null || p.maxMapcount === 0)) return 0; // a pin whose user we cannot see end
   if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
   if (p.device !== null) return deviceLeftover(p);
   if (p.maxMapcount === 0) return 0; // never mapped: a kernel allocation may hold it forever
@@ -60,7 +66,9 @@ export const orphanedReference: Detector = {
     for (const p of pages) {
       const left = orphanLeftover(p, ctx);
       if (left <= 0) continue;
-      const pinLike = left >= 1024 ? ' (at least one looks like a GUP pin: 1024 units)' : '';
+      const pinLike = p.pins > 0
+        ? ` (${p.pins} of them FOLL_PIN pin(s), 1024 units each, that outlived every mapping of the page: a missing unpin_user_page(), unless an io_uring/RDMA registration still holds the buffer)`
+        : left >= 1024 ? ' (at least one looks like a GUP pin: 1024 units)' : '';
       ctx.reportAt({
         kind: 'orphaned_reference', severity: 'error',
         expected: `refcount ${p.device !== null ? p.deviceIdle : 0} once the last user is gone (or the page freed)`,
