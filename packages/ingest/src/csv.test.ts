@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { column, ingestText } from './testing/index.js';
 
-// The example of docs/ingest.md (events as a bpftrace script would print them).
+// The example of the README (CSV input) (events as a bpftrace script would print them).
 const CSV = [
   'ts_ns,cpu,pid,comm,event,pfn,order,val,count,stack',
   '1000000001,0,42,fio,tracepoint:kmem:mm_page_alloc,0x1bc3,0,,,alloc_pages;do_anonymous_page;handle_mm_fault',

@@ -1,4 +1,4 @@
-/** Every anomaly kind with its default severity and a one-line meaning (docs/replay.md has more). */
+/** Every anomaly kind with its default severity and a one-line meaning (the README "Anomaly kinds" has more). */
 import type { Severity } from './types.js';
 
 export interface AnomalyKindDoc { kind: string; severity: Severity; doc: string }

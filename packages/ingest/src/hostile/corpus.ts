@@ -2,7 +2,7 @@
  * The hostile-input corpus: every kind of bad input a lab produces, built from REAL trace
  * lines (the bundled fixtures are real captures) and real binary magics, each with the
  * behaviour pagetrace promises for it. corpus.test.ts runs every case through the built CLI;
- * docs/errors.md documents the same table for users.
+ * the README (Errors, exit codes and bad input) documents the same table for users.
  *
  * Two outcomes only: a one-line error naming the file (and line when there is one) with a
  * documented exit code, or an accepted run whose every dropped line is an accounted skip
@@ -15,7 +15,7 @@ import { RUN_FILES } from '../schema.js';
 import { SKIP } from '../formats/types.js';
 import type { RunMeta } from '../meta-types.js';
 
-/** Exit codes of every pagetrace command (docs/errors.md). */
+/** Exit codes of every pagetrace command (the README (Errors, exit codes and bad input)). */
 export const EXIT = { ok: 0, findings: 1, cannotRun: 2 } as const;
 
 export interface ErrorOutcome {
@@ -44,7 +44,7 @@ export interface HostileInput {
 
 export interface HostileCase {
   name: string;
-  /** What the input is, in the words of docs/errors.md. */
+  /** What the input is, in the words of the README (Errors, exit codes and bad input). */
   what: string;
   build: (dir: string) => HostileInput;
   expect: ErrorOutcome | AcceptedOutcome;

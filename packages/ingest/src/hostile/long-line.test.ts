@@ -2,7 +2,7 @@
  * A line without a newline longer than the cap (64 MiB by default, PAGETRACE_MAX_LINE_BYTES)
  * is a one-line error naming file:line, found while the bytes stream in: memory stays
  * bounded by the cap, whatever the line's length (a 5 GB line was checked by hand, see
- * docs/errors.md). Here: a real trace head, then a 100 MB line streamed on stdin.
+ * the README (Errors, exit codes and bad input)). Here: a real trace head, then a 100 MB line streamed on stdin.
  */
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';

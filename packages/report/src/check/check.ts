@@ -1,6 +1,6 @@
 /**
  * `pagetrace check`: trace -> ingest -> replay -> report, and a verdict for people and CI.
- * The CheckResult is a stable, versioned JSON document (docs/report.md "check --json").
+ * The CheckResult is a stable, versioned JSON document (README "check --json").
  */
 import { ingestTrace, type RunMeta } from '@pagetrace/ingest';
 import { replayRun, type ReplayOptions, type ReplaySummary } from '@pagetrace/replay';
