@@ -28,6 +28,7 @@ export function formatReplaySummary(s: ReplaySummary, runDir: string): string {
   lines.push(`  allocation order: ${s.profile.alloc_order}; mapcount ${s.profile.mapcount_raw ? 'raw (-1 = unmapped)' : 'page_mapcount()'}`);
   if (s.device_ranges.length === 0) lines.push('device ranges: none');
   for (const d of s.device_ranges) lines.push(`device range ${d.start_pfn}-${d.end_pfn} ${d.kind}, idle refcount ${d.idle_refcount} (${d.source})`);
+  if (s.unreadable_page_events > 0) lines.push(`unreadable page events: ${s.unreadable_page_events} (pfn could not be read: treated like lost events)`);
   if (s.lost_event_markers > 0) lines.push(`lost-events markers: ${s.lost_event_markers} (pages touched before them are uncertain until resynchronised)`);
   lines.push(`anomalies: ${s.totals.anomalies} (errors ${sev.error}, warnings ${sev.warning}, info ${sev.info}); ${s.totals.suppressed_by_reordering} explained by reordering within ${s.reorder_window.ns} ns`);
   for (const k of ANOMALY_KINDS) {

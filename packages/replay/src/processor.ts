@@ -97,6 +97,8 @@ export class ReplayProcessor implements Replayer {
   private commNames: string[] = [];
   private readonly lostLines: number[];
   private lostNext = 0;
+  /** Page events whose pfn was unreadable: treated as losses (see pushBatch). */
+  private unreadablePageEvents = 0;
   private readonly windowNs: number;
   private readonly windowEvents: number;
   private readonly useTime: boolean;
@@ -128,7 +130,14 @@ export class ReplayProcessor implements Replayer {
       while (this.lostNext < this.lostLines.length && e.line > (this.lostLines[this.lostNext] as number)) { model.lossEpoch++; this.lostNext++; }
       this.expirePending(e);
       if (e.op !== OP.OTHER && isPageRefOp(e.op)) this.pageRefEvents++;
-      if (e.pfn < 0) continue;
+      if (e.pfn < 0) {
+        // A page event whose pfn could not be read (meta.lines.unreadable_fields) happened to
+        // some page we cannot name: like a lost event, it makes every page seen so far
+        // uncertain, so the loss never turns into an error. (A failed mm_page_alloc has no
+        // pfn by design and is not a loss.)
+        if (isPageRefOp(e.op) || e.op === OP.FREE || e.op === OP.FREE_BATCHED) { model.lossEpoch++; this.unreadablePageEvents++; }
+        continue;
+      }
       if (e.pfnEnd >= 0) {
         // A pfn range (compaction scans, isolation tests) is not an event of one page.
         if (e.op === OP.ISOLATE_FREE) model.isolateFree(e.pfn, e.pfnEnd);
@@ -331,6 +340,7 @@ export class ReplayProcessor implements Replayer {
       page_ref_events: this.pageRefEvents,
       pages_touched: pages.length,
       lost_event_markers: this.lostLines.length,
+      unreadable_page_events: this.unreadablePageEvents,
       live_at_end: {
         allocations: groups.reduce((n, g) => n + g.allocations, 0),
         pages: groups.reduce((n, g) => n + g.pages.length, 0),

@@ -65,6 +65,8 @@ export interface ReplaySummary {
   page_ref_events: number;
   pages_touched: number;
   lost_event_markers: number;
+  /** Page events whose pfn was unreadable (`pfn=zz`), treated like lost events. */
+  unreadable_page_events: number;
   live_at_end: {
     allocations: number; pages: number; kb: number;
     /** Counted the way `perf kmem --page --live` counts (a free pairs with the pfn once, drops one allocation of the free's size). */

@@ -154,14 +154,17 @@
     var s = section('Data quality', 'data-quality');
     var lost = num(S.lost_markers);
     var skipped = rowsOf(T.skipped_lines).reduce(function (a, r) { return a + num(r.lines); }, 0);
-    var ok = lost === 0 && skipped === 0;
+    var unreadable = rowsOf(T.unreadable_fields).reduce(function (a, r) { return a + num(r.events); }, 0);
+    var ok = lost === 0 && skipped === 0 && unreadable === 0;
     add(s, 'div', { class: 'banner' + (ok ? ' ok' : ''), text: ok
       ? 'Every input line was understood and no events were lost.'
       : plural(lost, 'lost-events marker') + (num(S.lost_events_counted) ? ' (' + S.lost_events_counted + ' events lost)' : '') + ', ' + plural(skipped, 'skipped line') +
+        (unreadable ? ', ' + plural(unreadable, 'event') + ' with an unreadable field' : '') +
         '. Anomalies next to lost events are reported as info, never as errors.' });
     add(s, 'h3', { text: 'Line accounting' });
     s.appendChild(tableOf(T.line_accounting, { query: 'line_accounting' }));
     if (T.skipped_lines.rows.length) { add(s, 'h3', { text: 'Skipped lines by reason' }); s.appendChild(tableOf(T.skipped_lines, { query: 'skipped_lines' })); }
+    if (T.unreadable_fields.rows.length) { add(s, 'h3', { text: 'Events with an unreadable field (kept, that column NULL)' }); s.appendChild(tableOf(T.unreadable_fields, { query: 'unreadable_fields' })); }
     if (T.lost_events.rows.length) { add(s, 'h3', { text: 'Lost events and where they fell' }); s.appendChild(tableOf(T.lost_events, { query: 'lost_events', scroll: true })); }
     var tl = rowsOf(T.timeline);
     if (tl.length) {

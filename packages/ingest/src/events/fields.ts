@@ -17,7 +17,7 @@ import { isAllOnes, latin1At, parseInt32At, parsePointerAt, parseU64At, type U64
  */
 type Target =
   | 'pfn' | 'pfn_end' | 'range' | 'order' | 'count' | 'mapcount' | 'val' | 'ret' | 'mt' | 'flags' | 'gfp'
-  | 'mapping' | 'ofs' | 'page' | 'keep';
+  | 'mapping' | 'ofs' | 'page' | 'alloc_page' | 'keep';
 
 interface FieldSpec { name: string; target: Target }
 /** `keys`: `name=` as latin1 bytes, compared in place against the chunk's bytes. */
@@ -39,7 +39,8 @@ const TABLE: Record<string, string> = {
   // Android page_pinner (not upstream): page_ref-like.
   page_pin_owner_put: 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt',
   report_page_pinners: 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt reason:keep err:keep',
-  mm_page_alloc: 'page:page pfn:pfn order:order migratetype:mt gfp_flags:gfp',
+  // Only here does a NULL page mean something: the allocation failed (pfn -1 or 0 printed).
+  mm_page_alloc: 'page:alloc_page pfn:pfn order:order migratetype:mt gfp_flags:gfp',
   mm_page_free: KMEM_FREE,
   mm_page_free_batched: KMEM_FREE,
   mm_page_free_direct: KMEM_FREE, // name before v3.3
@@ -93,7 +94,7 @@ export function typedColumnsOf(event: string): string[] {
   if (spec === undefined) return [];
   const cols = new Set<string>();
   for (const f of spec.fields) {
-    if (f.target === 'keep' || f.target === 'page') continue;
+    if (f.target === 'keep' || f.target === 'page' || f.target === 'alloc_page') continue;
     if (f.target === 'range') { cols.add('pfn'); cols.add('pfn_end'); } else cols.add(f.target);
   }
   return [...cols];
@@ -145,7 +146,7 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
     end = trimEnd(bytes, from, end);
     if (f.target === 'keep') { complete = false; continue; }
     if (!setField(f.target, bytes, from, end, store, r, dicts)) { complete = false; badValue = true; }
-    if (f.target === 'page' && isNullPointer(bytes, from, end)) failedAlloc = true;
+    if (f.target === 'alloc_page' && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
   // A failed allocation has no page: pfn -1 / page NULL is never a key.
   if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) store.pfnOk[r] = 0;
@@ -222,7 +223,7 @@ function setField(target: Target, bytes: Uint8Array, a: number, b: number, s: Ro
     case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32At(bytes, a, b));
     case 'flags': s.flags[r] = dicts.flags.internBytes(bytes, a, b); return true;
     case 'gfp': s.gfp[r] = dicts.gfp.internBytes(bytes, a, b); return true;
-    case 'page': return true;
+    case 'page': case 'alloc_page': return true;
     case 'keep': return false;
   }
 }

@@ -4,6 +4,7 @@
  *   meta(key, value)                 every leaf of meta.json, key = dotted path, value = JSON text
  *   line_accounting(category, lines) where every input line went
  *   skipped_lines(reason, lines, first_lines)
+ *   unreadable_fields(event, events, first_lines)  events kept with a field that could not be read
  *   lost_events(cpu, line, count, kind)
  *   replay_facts(key, value)         every leaf of replay.json
  */
@@ -36,9 +37,12 @@ export async function loadFactTables(conn: DuckDBConnection, dir: string): Promi
   await createFactTable(conn, 'skipped_lines', 'reason VARCHAR, lines BIGINT, first_lines VARCHAR',
     Object.entries(lines?.skipped_by_reason ?? {}).sort(([a], [b]) => a.localeCompare(b))
       .map(([reason, r]) => [reason, r.count, r.first_lines.join(' ')]));
+  await createFactTable(conn, 'unreadable_fields', 'event VARCHAR, events BIGINT, first_lines VARCHAR',
+    Object.entries(lines?.unreadable_fields ?? {}).sort(([a], [b]) => a.localeCompare(b))
+      .map(([event, r]) => [event, r.count, r.first_lines.join(' ')]));
   await createFactTable(conn, 'lost_events', 'cpu INTEGER, line UBIGINT, count BIGINT, kind VARCHAR',
     (meta?.lost_events ?? []).map((m) => [m.cpu, m.line, m.count, m.kind]));
-  tables.push('meta', 'line_accounting', 'skipped_lines', 'lost_events');
+  tables.push('meta', 'line_accounting', 'skipped_lines', 'unreadable_fields', 'lost_events');
   const replayPath = join(dir, RUN_FILES.replay);
   const replay = existsSync(replayPath) ? await readJsonFile<Record<string, unknown>>(replayPath) : null;
   await createFactTable(conn, 'replay_facts', 'key VARCHAR, value VARCHAR', replay ? flatten(replay) : []);

@@ -110,4 +110,16 @@ describe('openRunDb', () => {
       expect(await db.all('SELECT count(*) AS n FROM pages')).toEqual([{ n: 0 }]);
     } finally { db.close(); }
   });
+
+  it('lists the events kept with an unreadable field (meta.lines.unreadable_fields) as a table', async () => {
+    const lines = { lines_in: 3, events: 3, stack_lines: 0, header_lines: 0, markers: 0, skipped: 0, skipped_by_reason: {},
+      unreadable_fields: { page_ref_mod: { count: 2, first_lines: [2, 3] } } };
+    const dir = await writeSyntheticRun(await tempDir(), { events: manyEvents(3), meta: { lines } });
+    const db = await openRunDb(dir);
+    try {
+      expect(await db.all('SELECT event, events, first_lines FROM unreadable_fields')).toEqual([
+        { event: 'page_ref_mod', events: 2, first_lines: '2 3' },
+      ]);
+    } finally { db.close(); }
+  });
 });

@@ -44,7 +44,7 @@ describe('runQuery', () => {
 
   it('lists every table with its columns and row count', async () => {
     const tables = await listTables(run);
-    expect(tables.map((t) => t.name)).toEqual(['events', 'stacks', 'anomalies', 'pages', 'meta', 'line_accounting', 'skipped_lines', 'lost_events', 'replay_facts']);
+    expect(tables.map((t) => t.name)).toEqual(['events', 'stacks', 'anomalies', 'pages', 'meta', 'line_accounting', 'skipped_lines', 'unreadable_fields', 'lost_events', 'replay_facts']);
     const events = tables.find((t) => t.name === 'events')!;
     expect(events.rows).toBe(2);
     expect(events.columns.slice(0, 6)).toEqual([

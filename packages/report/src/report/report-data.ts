@@ -10,7 +10,7 @@ import { queryTable } from '../query/query.js';
 
 /** Queries whose result the page shows, in page order. */
 export const REPORT_QUERIES = [
-  'summary', 'run_facts', 'line_accounting', 'skipped_lines', 'lost_events', 'timeline',
+  'summary', 'run_facts', 'line_accounting', 'skipped_lines', 'unreadable_fields', 'lost_events', 'timeline',
   'anomalies_by_kind', 'anomalies', 'worst_pages', 'page_series', 'page_window',
   'top_tasks', 'top_stacks', 'dist_lifetime', 'dist_pins', 'dist_refmax', 'profile', 'event_counts',
 ] as const;
