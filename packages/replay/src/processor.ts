@@ -245,7 +245,7 @@ export class ReplayProcessor implements Replayer {
     const otherIsLast = p.lastCpu >= 0 && p.lastCpu !== cpu;
     const otherIsAlt = !otherIsLast && p.altCpu >= 0 && p.altCpu !== cpu;
     if ((otherIsLast && explains(f, p.lastOp)) || (otherIsAlt && explains(f, p.altOp))) {
-      const dts = at.ts - (otherIsLast ? p.prevTs : p.altTs);
+      const dts = at.ts - (otherIsLast ? p.lastTs : p.altTs);
       const drow = at.row - (otherIsLast ? p.lastRow : p.altRow);
       if (this.withinWindow(dts, drow)) { this.suppressedByReordering++; return; }
     }

@@ -36,17 +36,9 @@ export interface StackRef {
   frameLines: number;
 }
 
-export interface OpenStack {
+/** A stack being read: a StackRef whose frames are still arriving. */
+export interface OpenStack extends Omit<StackRef, 'stack'> {
   frames: string[];
-  /** Chunk-local target row, or -1: the event is in an earlier chunk. */
-  target: number;
-  cpu: number;
-  ctx: string;
-  rowsBefore: number;
-  cpuEventsBefore: number;
-  line: number;
-  entryLines: number;
-  frameLines: number;
   /** Set when the stack can never attach: its lines are skipped with this reason once complete. */
   skipReason: string | null;
 }

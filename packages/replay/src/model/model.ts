@@ -79,13 +79,13 @@ export class PageModel {
   touch(p: PageState, e: EventView): void {
     if (p.events === 0) { p.firstTs = e.ts; p.firstLine = e.line; }
     p.events++;
-    p.lastTs = e.ts;
     p.lastLine = e.line;
     if (p.lastCpu !== e.cpu) {
-      if (p.lastCpu >= 0) { p.altCpu = p.lastCpu; p.altTs = p.prevTs; p.altRow = p.lastRow; p.altOp = p.lastOp; }
+      // lastTs/lastRow/lastOp still describe the previous event here.
+      if (p.lastCpu >= 0) { p.altCpu = p.lastCpu; p.altTs = p.lastTs; p.altRow = p.lastRow; p.altOp = p.lastOp; }
       p.lastCpu = e.cpu;
     }
-    p.prevTs = e.ts;
+    p.lastTs = e.ts;
     p.lastRow = e.row;
     p.lastOp = e.op;
     p.lastPid = e.pid;

@@ -101,8 +101,7 @@ export class PageState {
   altCpu = -1;
   altTs = 0;
   altRow = -1;
-  /** Timestamp and row of the page's last event (lastTs is the same, kept for pages.arrow). */
-  prevTs = 0;
+  /** Row of the page's last event (its timestamp is lastTs). */
   lastRow = -1;
   lastOp = 0;
   altOp = 0;
