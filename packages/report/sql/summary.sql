@@ -1,10 +1,11 @@
 -- One row: the size of the run and the anomaly totals behind the verdict.
+-- (report_event_stats: event_stats.sql, one scan of events.)
 SELECT
-  (SELECT count(*) FROM events) AS events,
-  (SELECT count(DISTINCT pfn) FROM events WHERE pfn IS NOT NULL) AS pfns,
-  (SELECT count(DISTINCT comm) FROM events) AS tasks,
-  (SELECT min(ts_ns) FROM events) AS first_ts_ns,
-  (SELECT max(ts_ns) FROM events) AS last_ts_ns,
+  ev.events,
+  ev.pfns,
+  ev.tasks,
+  ev.first_ts_ns,
+  ev.last_ts_ns,
   (SELECT count(*) FROM anomalies) AS anomalies,
   (SELECT count(*) FROM anomalies WHERE severity = 'error') AS errors,
   (SELECT count(*) FROM anomalies WHERE severity = 'warning') AS warnings,
@@ -13,3 +14,4 @@ SELECT
   (SELECT count(*) FROM lost_events WHERE kind <> 'buffer_started') AS lost_markers,
   (SELECT coalesce(sum(count), 0) FROM lost_events) AS lost_events_counted,
   (SELECT count(*) FROM lost_events WHERE count IS NULL AND kind <> 'buffer_started') AS lost_markers_uncounted
+FROM report_event_stats ev

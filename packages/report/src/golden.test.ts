@@ -16,7 +16,7 @@ import { replayRun } from '@pagetrace/replay';
 import { openRunDb } from './db/run-db.js';
 import { formatCsv } from './format/formats.js';
 import { queryTable } from './query/query.js';
-import { readReportSql } from './report/report-data.js';
+import { prepareReportTables, readReportSql } from './report/report-data.js';
 import { writeSyntheticRun, type SyntheticRun } from './testing/synthetic-run.js';
 
 const goldenDir = fileURLToPath(new URL('../golden/', import.meta.url));
@@ -60,7 +60,7 @@ describe.each(cases)('golden case %s', (name) => {
     const sql = existsSync(own) ? await readFile(own, 'utf8') : await readReportSql(query);
     const db = await openRunDb(dir);
     try {
-      await db.conn.run(`CREATE TEMP TABLE report_worst_pages AS ${await readReportSql('worst_pages')}`);
+      await prepareReportTables(db);
       const actual = formatCsv(await queryTable(db, sql));
       const expectedPath = join(caseDir, csvFile);
       if (process.env.UPDATE_GOLDEN) await writeFile(expectedPath, actual);

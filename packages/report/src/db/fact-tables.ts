@@ -25,7 +25,8 @@ export async function readJsonFile<T>(path: string): Promise<T> {
   }
 }
 
-export async function loadFactTables(conn: DuckDBConnection, dir: string): Promise<string[]> {
+/** The fact tables of meta.json (what ingest wrote). */
+export async function loadMetaFactTables(conn: DuckDBConnection, dir: string): Promise<string[]> {
   const tables: string[] = [];
   const metaPath = join(dir, RUN_FILES.meta);
   const meta = existsSync(metaPath) ? await readJsonFile<RunMeta>(metaPath) : null;
@@ -43,11 +44,15 @@ export async function loadFactTables(conn: DuckDBConnection, dir: string): Promi
   await createFactTable(conn, 'lost_events', 'cpu INTEGER, line UBIGINT, count BIGINT, kind VARCHAR',
     (meta?.lost_events ?? []).map((m) => [m.cpu, m.line, m.count, m.kind]));
   tables.push('meta', 'line_accounting', 'skipped_lines', 'unreadable_fields', 'lost_events');
+  return tables;
+}
+
+/** replay_facts from replay.json (empty when the run was not replayed). */
+export async function loadReplayFactTable(conn: DuckDBConnection, dir: string): Promise<string> {
   const replayPath = join(dir, RUN_FILES.replay);
   const replay = existsSync(replayPath) ? await readJsonFile<Record<string, unknown>>(replayPath) : null;
   await createFactTable(conn, 'replay_facts', 'key VARCHAR, value VARCHAR', replay ? flatten(replay) : []);
-  tables.push('replay_facts');
-  return tables;
+  return 'replay_facts';
 }
 
 async function createFactTable(conn: DuckDBConnection, name: string, columns: string, rows: SqlCell[][]): Promise<void> {

@@ -14,16 +14,21 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PagetraceError, RUN_FILES, STACK_COLUMNS } from '@pagetrace/ingest';
+import { PagetraceError, RUN_FILES, STACK_COLUMNS, type ColumnSpec } from '@pagetrace/ingest';
 import { registerArrowTable } from './arrow-scan.js';
 import { ANOMALY_COLUMNS, PAGE_COLUMNS } from './replay-tables.js';
 import { tableOf } from './rows-table.js';
-import { loadFactTables } from './fact-tables.js';
+import { loadMetaFactTables, loadReplayFactTable } from './fact-tables.js';
 import { jsonSafeRows, type JsonRow } from './json-safe.js';
 
 export interface OpenRunDbOptions {
   /** Let queries read and write files anywhere (COPY ... TO, read_csv of any path). */
   allowWrite?: boolean;
+  /**
+   * Replay is running on this run directory right now (check): open only what ingest wrote;
+   * anomalies, pages and replay_facts come with attachReplay() once replay is done.
+   */
+  replayPending?: boolean;
 }
 
 export interface LoadTiming {
@@ -40,20 +45,26 @@ export interface RunDb {
   readonly loadTimings: LoadTiming[];
   /** Rows as JSON-safe objects (BIGINT within 2^53 as numbers, beyond as strings). */
   all(sql: string): Promise<JsonRow[]>;
+  /** Load anomalies, pages and replay_facts (opened with replayPending; otherwise a no-op). */
+  attachReplay(): Promise<void>;
   close(): void;
 }
 
 /** Arrow tables of a run directory, the view each becomes, and its shape when absent. */
-const ARROW_TABLES = [
+const INGEST_TABLES = [
   ['events', RUN_FILES.events, null],
   ['stacks', RUN_FILES.stacks, STACK_COLUMNS],
+] as const;
+const REPLAY_TABLES = [
   ['anomalies', RUN_FILES.anomalies, ANOMALY_COLUMNS],
   ['pages', RUN_FILES.pages, PAGE_COLUMNS],
 ] as const;
 
+type ArrowTableSpec = readonly [string, string, readonly ColumnSpec[] | null];
+
 export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Promise<RunDb> {
   const dir = resolve(runDir);
-  await assertRunDir(dir);
+  await assertRunDir(dir, opts.replayPending === true);
   const db = await duckdb.open(':memory:');
   const raw = await duckdb.connect(db);
   const conn = new DuckDBConnection(raw);
@@ -61,24 +72,37 @@ export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Pr
   try {
     const tables: string[] = [];
     const loadTimings: LoadTiming[] = [];
-    for (const [name, file, columnsWhenAbsent] of ARROW_TABLES) {
-      const path = join(dir, file);
-      const present = existsSync(path);
-      if (!present && !columnsWhenAbsent) continue;
-      const started = performance.now();
-      const table = present ? await readArrowFile(path) : tableOf(columnsWhenAbsent!, []);
-      await registerArrowTable(raw, conn, name, table);
-      loadTimings.push({ table: name, rows: table.numRows, seconds: (performance.now() - started) / 1000 });
-      tables.push(name);
-    }
-    tables.push(...await loadFactTables(conn, dir));
+    const loadArrow = async (specs: readonly ArrowTableSpec[]): Promise<void> => {
+      for (const [name, file, columnsWhenAbsent] of specs) {
+        const path = join(dir, file);
+        const present = existsSync(path);
+        if (!present && !columnsWhenAbsent) continue;
+        const started = performance.now();
+        const table = present ? await readArrowFile(path) : tableOf(columnsWhenAbsent!, []);
+        await registerArrowTable(raw, conn, name, table);
+        loadTimings.push({ table: name, rows: table.numRows, seconds: (performance.now() - started) / 1000 });
+        tables.push(name);
+      }
+    };
+    await loadArrow(INGEST_TABLES);
+    if (!opts.replayPending) await loadArrow(REPLAY_TABLES);
+    tables.push(...await loadMetaFactTables(conn, dir));
+    if (!opts.replayPending) tables.push(await loadReplayFactTable(conn, dir));
     // For a small left side DuckDB runs an ASOF join as a loop that rescans the right side
     // (here: the events, produced by JS) once per row; the sort-merge ASOF join scans it once.
     await conn.run('SET asof_loop_join_threshold = 0');
     if (!opts.allowWrite) await lockDown(conn, dir);
+    let replayAttached = !opts.replayPending;
     return {
       runDir: dir, conn, tables, loadTimings, close,
       all: async (sql) => jsonSafeRows(await conn.runAndReadAll(sql)),
+      // Files are read by JS (not DuckDB), so this works after lockDown too.
+      attachReplay: async () => {
+        if (replayAttached) return;
+        replayAttached = true;
+        await loadArrow(REPLAY_TABLES);
+        tables.push(await loadReplayFactTable(conn, dir));
+      },
     };
   } catch (e) {
     close();
@@ -86,7 +110,7 @@ export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Pr
   }
 }
 
-async function assertRunDir(dir: string): Promise<void> {
+async function assertRunDir(dir: string, replayPending: boolean): Promise<void> {
   const s = await stat(dir).catch(() => null);
   if (!s?.isDirectory()) throw new PagetraceError('not a run directory (run `pagetrace ingest` or `pagetrace check` first)', { file: dir });
   if (!existsSync(join(dir, RUN_FILES.events))) {
@@ -97,8 +121,9 @@ async function assertRunDir(dir: string): Promise<void> {
   if (!existsSync(join(dir, RUN_FILES.meta))) {
     throw new PagetraceError(`no ${RUN_FILES.meta} here: an incomplete run (interrupted ingest?); run \`pagetrace ingest\` again`, { file: dir });
   }
-  // Likewise replay writes replay.json last: anomalies without it may mix two replays.
-  if ((existsSync(join(dir, RUN_FILES.anomalies)) || existsSync(join(dir, RUN_FILES.pages))) && !existsSync(join(dir, RUN_FILES.replay))) {
+  // Likewise replay writes replay.json last: anomalies without it may mix two replays
+  // (unless replay is running right now; its tables are read once it is done).
+  if (!replayPending && (existsSync(join(dir, RUN_FILES.anomalies)) || existsSync(join(dir, RUN_FILES.pages))) && !existsSync(join(dir, RUN_FILES.replay))) {
     throw new PagetraceError(`no ${RUN_FILES.replay} beside ${RUN_FILES.anomalies}: an incomplete replay (interrupted?); run \`pagetrace replay\` again`, { file: dir });
   }
 }

@@ -4,7 +4,7 @@
  */
 import { PagetraceError } from '@pagetrace/ingest';
 import { jsonSafeTable, type JsonTable } from '../db/json-safe.js';
-import { openRunDb, type RunDb } from '../db/run-db.js';
+import { openRunDb, type OpenRunDbOptions, type RunDb } from '../db/run-db.js';
 import { formatResult, type OutputFormat } from '../format/formats.js';
 
 export interface QueryOptions {
@@ -18,7 +18,7 @@ export interface TableInfo {
   columns: { name: string; type: string }[];
 }
 
-export async function withRunDb<T>(runDir: string, opts: { allowWrite?: boolean }, use: (db: RunDb) => Promise<T>): Promise<T> {
+export async function withRunDb<T>(runDir: string, opts: OpenRunDbOptions, use: (db: RunDb) => Promise<T>): Promise<T> {
   const db = await openRunDb(runDir, opts);
   try { return await use(db); } finally { db.close(); }
 }

@@ -31,14 +31,54 @@ export async function readReportSql(name: string): Promise<string> {
   return readFile(sqlUrl(name), 'utf8');
 }
 
-/** Runs the report's queries. `worst_pages` also becomes a temp table the page queries join. */
-export async function collectReportData(db: RunDb, tool: string): Promise<ReportData> {
-  const worstSql = await readReportSql('worst_pages');
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE report_worst_pages AS ${worstSql}`);
-  const tables = {} as Record<ReportQuery, JsonTable>;
-  for (const name of REPORT_QUERIES) {
+/**
+ * Temp tables the report's queries read, each a .sql file run once: the event-wide figures
+ * (one scan of events instead of one per query) and the worst pages (the page queries join it).
+ */
+const EVENT_TEMP_TABLES = [['report_event_stats', 'event_stats'], ['report_event_buckets', 'event_buckets']] as const;
+const REPLAY_TEMP_TABLES = [['report_worst_pages', 'worst_pages']] as const;
+
+/**
+ * Queries that read only what ingest wrote (events, meta): `check` runs them while replay is
+ * still running in another thread. The others need anomalies.arrow, pages.arrow or replay.json.
+ */
+const EVENT_QUERIES: readonly ReportQuery[] = ['run_facts', 'line_accounting', 'skipped_lines', 'unreadable_fields', 'event_counts', 'dist_lifetime'];
+
+async function createTempTables(db: RunDb, tables: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [table, sqlName] of tables) await db.conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${await readReportSql(sqlName)}`);
+}
+
+/** The temp tables every report query may read (tests that run one query use this too). */
+export async function prepareReportTables(db: RunDb): Promise<void> {
+  await createTempTables(db, EVENT_TEMP_TABLES);
+  await createTempTables(db, REPLAY_TEMP_TABLES);
+}
+
+export interface CollectOptions {
+  /**
+   * Replay is still running (check): the events-only queries run first, then this promise is
+   * awaited and the replay tables are attached (RunDb.attachReplay) before the others run.
+   */
+  replayDone?: Promise<unknown>;
+}
+
+/** Runs the report's queries (in two phases: what ingest wrote, then what replay wrote). */
+export async function collectReportData(db: RunDb, tool: string, opts: CollectOptions = {}): Promise<ReportData> {
+  const results = new Map<ReportQuery, JsonTable>();
+  const run = async (name: ReportQuery): Promise<void> => {
     const sql = name === 'worst_pages' ? 'SELECT * FROM report_worst_pages' : await readReportSql(name);
-    tables[name] = await queryTable(db, sql, `report query sql/${name}.sql`);
+    results.set(name, await queryTable(db, sql, `report query sql/${name}.sql`));
+  };
+  await createTempTables(db, EVENT_TEMP_TABLES);
+  for (const name of EVENT_QUERIES) await run(name);
+  if (opts.replayDone !== undefined) {
+    await opts.replayDone;
+    await db.attachReplay();
   }
+  await createTempTables(db, REPLAY_TEMP_TABLES);
+  for (const name of REPORT_QUERIES) if (!results.has(name)) await run(name);
+  // In page order, whatever order they ran in: the JSON inside the page stays byte-identical.
+  const tables = {} as Record<ReportQuery, JsonTable>;
+  for (const name of REPORT_QUERIES) tables[name] = results.get(name) as JsonTable;
   return { schema: 'pagetrace-report-data', version: 1, tool, run_dir: db.runDir, tables };
 }

@@ -15,8 +15,14 @@ export interface WrittenReport {
   data: ReportData;
 }
 
-export async function writeReport(runDir: string, outFile: string): Promise<WrittenReport> {
-  const data = await withRunDb(runDir, {}, (db) => collectReportData(db, REPORT_TOOL));
+export interface WriteReportOptions {
+  /** Replay of the run is still running (check): see CollectOptions.replayDone. */
+  replayDone?: Promise<unknown>;
+}
+
+export async function writeReport(runDir: string, outFile: string, opts: WriteReportOptions = {}): Promise<WrittenReport> {
+  const replayPending = opts.replayDone !== undefined;
+  const data = await withRunDb(runDir, { replayPending }, (db) => collectReportData(db, REPORT_TOOL, { replayDone: opts.replayDone }));
   const html = await renderReportHtml(data);
   const path = resolve(outFile);
   await writeFileAtomic(path, html);
