@@ -5,14 +5,15 @@
  *
  * It is not a competitor to replay (which does far more); it tells what "close to what the
  * machine allows" means for the issue's replay target (>= 20 M events/s), and shows the
- * techniques: batch by batch from a random-access file reader (memory follows pages, not the
+ * techniques: batch by batch from a random-access file reader, the next batch's read
+ * overlapping this batch's work, exactly as replayRun reads (memory follows pages, not the
  * trace), dictionary ids mapped once per batch, 64-bit pfns read as two 32-bit halves instead
  * of BigInt, page state in typed arrays behind an open-addressing pfn index (no Map, no
  * per-page objects).
  */
-import { open } from 'node:fs/promises';
-import { RecordBatchReader, type Data, type Vector } from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
 import { EVENT_COLUMNS } from '@pagetrace/ingest';
+import { forEachBatchPrefetched } from '@pagetrace/replay';
 
 const enum Op { Other, Set, Mod, ModTest, ModReturn, ModUnless, Freeze, Unfreeze, Alloc, Free }
 
@@ -98,47 +99,41 @@ export async function replayFloor(eventsArrow: string): Promise<ReplayFloorResul
   const [EVENT, PFN, COUNT, VAL, RET] = ['event', 'pfn', 'count', 'val', 'ret'].map(column) as [number, number, number, number, number];
   const index = new PfnIndex();
   const refcount = new PageColumn();
-  const file = await open(eventsArrow);
   let events = 0;
   let countMismatches = 0;
-  try {
-    // A FileHandle gives a random-access file reader: each batch is read once from its offset.
-    const reader = await RecordBatchReader.from(file);
-    let opOfId: Uint8Array = new Uint8Array(0);
-    for await (const batch of reader) {
-      const eventData = batch.getChildAt(EVENT)!.data[0]!;
-      opOfId = opsOf(eventData.dictionary!, opOfId);
-      const ids = eventData.values as Int32Array;
-      const pfnData = batch.getChildAt(PFN)!.data[0]!;
-      const pfnHalves = new Uint32Array((pfnData.values as BigUint64Array).buffer, (pfnData.values as BigUint64Array).byteOffset, batch.numRows * 2);
-      const countData = batch.getChildAt(COUNT)!.data[0]!;
-      const counts = countData.values as Int32Array;
-      const pfnValid = validity(pfnData);
-      const countValid = validity(countData);
-      const vals = batch.getChildAt(VAL)!.data[0]!.values as Int32Array;
-      const rets = batch.getChildAt(RET)!.data[0]!.values as Int32Array;
-      const rows = batch.numRows;
-      for (let i = 0; i < rows; i++) {
-        const op = opOfId[ids[i]!]!;
-        if (op === Op.Other || !isValid(pfnValid, pfnData.offset, i)) continue;
-        const page = index.slotOf(pfnHalves[2 * i]!, pfnHalves[2 * i + 1]!);
-        const before = refcount.at(page);
-        let after = before;
-        switch (op) {
-          case Op.Set: case Op.Unfreeze: after = vals[i]!; break;
-          case Op.Mod: case Op.ModTest: case Op.ModReturn: after = before + vals[i]!; break;
-          case Op.ModUnless: if (rets[i] === 1) after = before + vals[i]!; break;
-          case Op.Freeze: if (rets[i] === 1) after = 0; break;
-          default: break; // alloc/free: buddy state only
-        }
-        refcount.set(page, after);
-        if (op < Op.Alloc && isValid(countValid, countData.offset, i) && counts[i] !== after) countMismatches++;
+  let opOfId: Uint8Array = new Uint8Array(0);
+  // The reader replayRun uses: each batch read once from its offset, the next one in flight.
+  await forEachBatchPrefetched(eventsArrow, (batch) => {
+    const eventData = batch.getChildAt(EVENT)!.data[0]!;
+    opOfId = opsOf(eventData.dictionary!, opOfId);
+    const ids = eventData.values as Int32Array;
+    const pfnData = batch.getChildAt(PFN)!.data[0]!;
+    const pfnHalves = new Uint32Array((pfnData.values as BigUint64Array).buffer, (pfnData.values as BigUint64Array).byteOffset, batch.numRows * 2);
+    const countData = batch.getChildAt(COUNT)!.data[0]!;
+    const counts = countData.values as Int32Array;
+    const pfnValid = validity(pfnData);
+    const countValid = validity(countData);
+    const vals = batch.getChildAt(VAL)!.data[0]!.values as Int32Array;
+    const rets = batch.getChildAt(RET)!.data[0]!.values as Int32Array;
+    const rows = batch.numRows;
+    for (let i = 0; i < rows; i++) {
+      const op = opOfId[ids[i]!]!;
+      if (op === Op.Other || !isValid(pfnValid, pfnData.offset, i)) continue;
+      const page = index.slotOf(pfnHalves[2 * i]!, pfnHalves[2 * i + 1]!);
+      const before = refcount.at(page);
+      let after = before;
+      switch (op) {
+        case Op.Set: case Op.Unfreeze: after = vals[i]!; break;
+        case Op.Mod: case Op.ModTest: case Op.ModReturn: after = before + vals[i]!; break;
+        case Op.ModUnless: if (rets[i] === 1) after = before + vals[i]!; break;
+        case Op.Freeze: if (rets[i] === 1) after = 0; break;
+        default: break; // alloc/free: buddy state only
       }
-      events += rows;
+      refcount.set(page, after);
+      if (op < Op.Alloc && isValid(countValid, countData.offset, i) && counts[i] !== after) countMismatches++;
     }
-  } finally {
-    await file.close();
-  }
+    events += rows;
+  });
   return { events, pages: index.size, countMismatches, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -37,6 +37,32 @@ export async function* readBatches(path: string): AsyncGenerator<RecordBatch> {
   }
 }
 
+/**
+ * Call fn on every batch of an Arrow IPC file, asking for the next batch before fn runs on
+ * the current one: the file read of batch k+1 (libuv's thread pool) overlaps the replay of
+ * batch k instead of the replay waiting for it. At most two batches are held.
+ */
+export async function forEachBatchPrefetched(path: string, fn: (batch: RecordBatch) => void): Promise<void> {
+  const it = readBatches(path);
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done === true) return;
+      next = it.next();
+      // Let the reader's promise chain run up to its file read before fn blocks the thread.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      fn(r.value);
+    }
+  } catch (e) {
+    // The read in flight must not become an unhandled rejection; the first error wins.
+    await next.catch(() => undefined);
+    throw e;
+  } finally {
+    await it.return(undefined);
+  }
+}
+
 /** Frames of every stack (stacks.arrow is small: deduplicated stacks). */
 export async function loadStacks(runDir: string): Promise<string[][]> {
   const path = join(runDir, RUN_FILES.stacks);
@@ -59,12 +85,11 @@ export async function replayRun(runDir: string, opts: ReplayOptions = {}, hooks:
   await removeStaleTemporaries(runDir);
   const stacks = await loadStacks(runDir);
   const replayer = createReplayer(meta, opts, { frames: (id) => stacks[id] ?? [], ...hooks });
-  for await (const batch of readBatches(join(runDir, RUN_FILES.events))) replayer.pushBatch(batch);
+  await forEachBatchPrefetched(join(runDir, RUN_FILES.events), (batch) => replayer.pushBatch(batch));
   const result = replayer.finish();
-  const endTs = result.pages.reduce((m, p) => (p.lastTs > m ? p.lastTs : m), 0);
   // replay.json goes first and comes back last: its presence marks anomalies/pages of one replay.
   await rm(join(runDir, RUN_FILES.replay), { force: true });
-  await writeReplayTables(runDir, result.anomalies, result.pages, endTs);
+  await writeReplayTables(runDir, result.anomalies, result.pages, result.endTs);
   await writeFileAtomic(join(runDir, RUN_FILES.replay), `${JSON.stringify(result.summary, null, 2)}\n`);
   return result.summary;
 }

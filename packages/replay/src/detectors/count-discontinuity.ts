@@ -7,7 +7,9 @@
  * cases are left to the reordering tolerance.
  */
 import { OP, REF_OPS } from '../model/ops.js';
-import { hex, type Detector } from './types.js';
+import { hex, type Detector, type DetectorContext } from './types.js';
+import type { EventView } from '../model/event.js';
+import type { PageState } from '../model/page.js';
 
 export const countDiscontinuity: Detector = {
   kind: 'count_discontinuity',
@@ -20,14 +22,7 @@ export const countDiscontinuity: Detector = {
     // *_and_return hands back the exact new count; the printed count is a separate racy read.
     const observed = e.op === OP.REF_MOD_RETURN && e.hasRet ? e.ret : e.hasCount ? e.count : null;
     if (observed === null || observed === expected) return;
-    ctx.report({
-      kind: 'count_discontinuity', severity: 'warning',
-      expected: `refcount ${expected}`,
-      observed: `refcount ${observed}`,
-      message: `pfn ${hex(p.pfn)} reports refcount ${observed} where the events so far add up to ${expected}: ${observed - expected > 0 ? 'references were taken' : 'references were dropped'} without a traced event; the model follows the reported value from here.`,
-      reorderSensitive: true,
-      explainedBy: REF_OPS,
-    }, e, p);
+    report(e, p, ctx, expected, observed);
   },
 };
 
@@ -40,4 +35,16 @@ function expectedAfter(op: number, val: number, ret: number, ref: number): numbe
     case OP.REF_FREEZE: return ret === 0 ? ref : null;
     default: return null;
   }
+}
+
+/** The finding, built out of line: handleEvent stays small enough to inline into the replay loop. */
+function report(e: EventView, p: PageState, ctx: DetectorContext, expected: number, observed: number): void {
+  ctx.report({
+    kind: 'count_discontinuity', severity: 'warning',
+    expected: `refcount ${expected}`,
+    observed: `refcount ${observed}`,
+    message: `pfn ${hex(p.pfn)} reports refcount ${observed} where the events so far add up to ${expected}: ${observed - expected > 0 ? 'references were taken' : 'references were dropped'} without a traced event; the model follows the reported value from here.`,
+    reorderSensitive: true,
+    explainedBy: REF_OPS,
+  }, e, p);
 }

@@ -6,7 +6,9 @@
  * page_ref_inc/page_ref_add once the tails are unfrozen (no unfreeze of the head).
  */
 import { OP, REF_OPS } from '../model/ops.js';
-import { hex, type Detector } from './types.js';
+import { hex, type Detector, type DetectorContext } from './types.js';
+import type { EventView } from '../model/event.js';
+import type { PageState } from '../model/page.js';
 
 export const frozenPageTouched: Detector = {
   kind: 'frozen_page_touched',
@@ -17,13 +19,18 @@ export const frozenPageTouched: Detector = {
     if (!p.frozen || p.splitting) return;
     const plain = e.op === OP.REF_MOD || e.op === OP.REF_MOD_TEST || e.op === OP.REF_MOD_RETURN || (e.op === OP.REF_MOD_UNLESS && e.ret === 1);
     if (!plain) return;
-    ctx.report({
-      kind: 'frozen_page_touched', severity: 'error',
-      expected: `no reference change while frozen (freeze expected ${p.frozenExpected})`,
-      observed: `${e.val > 0 ? '+' : ''}${e.val}, refcount now ${e.hasCount ? e.count : '?'}`,
-      message: `pfn ${hex(p.pfn)} had its refcount changed by ${e.val} while frozen by page_ref_freeze: a reference taken without get_page_unless_zero, or dropped by someone who no longer owned it.`,
-      reorderSensitive: true,
-      explainedBy: REF_OPS,
-    }, e, p);
+    report(e, p, ctx);
   },
 };
+
+/** The finding, built out of line: handleEvent stays small enough to inline into the replay loop. */
+function report(e: EventView, p: PageState, ctx: DetectorContext): void {
+  ctx.report({
+    kind: 'frozen_page_touched', severity: 'error',
+    expected: `no reference change while frozen (freeze expected ${p.frozenExpected})`,
+    observed: `${e.val > 0 ? '+' : ''}${e.val}, refcount now ${e.hasCount ? e.count : '?'}`,
+    message: `pfn ${hex(p.pfn)} had its refcount changed by ${e.val} while frozen by page_ref_freeze: a reference taken without get_page_unless_zero, or dropped by someone who no longer owned it.`,
+    reorderSensitive: true,
+    explainedBy: REF_OPS,
+  }, e, p);
+}

@@ -6,7 +6,9 @@
  * mappings legitimately hold no references.
  */
 import { OP, REF_OPS } from '../model/ops.js';
-import { hex, type Detector } from './types.js';
+import { hex, type Detector, type DetectorContext } from './types.js';
+import type { EventView } from '../model/event.js';
+import type { PageState } from '../model/page.js';
 
 export const mapcountExceedsRefcount: Detector = {
   kind: 'mapcount_exceeds_refcount',
@@ -15,17 +17,22 @@ export const mapcountExceedsRefcount: Detector = {
   handleEvent(e, p, ctx) {
     if (e.op < OP.REF_SET || e.op > OP.REF_UNFREEZE || e.op === OP.REF_FREEZE) return;
     if (!e.hasCount || !e.hasMapcount || !e.mapcountMeaningful || p.frozen) return;
-    if (p.device !== null && !ctx.profile.deviceMapRefs) return;
+    if (p.isDevice && !ctx.profile.deviceMapRefs) return;
     const maps = ctx.model.mappings(e.mapcount);
     if (maps <= e.count) return;
-    const error = p.device !== null && ctx.profile.deviceMapRefs;
-    ctx.report({
-      kind: 'mapcount_exceeds_refcount', severity: error ? 'error' : 'warning',
-      expected: `refcount >= mapcount (${maps})`,
-      observed: `refcount ${e.count}, mapcount ${maps}`,
-      message: `pfn ${hex(p.pfn)} is mapped ${maps} time(s) but holds only ${e.count} reference(s): a mapping without a reference (freed while still mapped when the count reaches 0).`,
-      reorderSensitive: true,
-      explainedBy: REF_OPS,
-    }, e, p);
+    const error = p.isDevice && ctx.profile.deviceMapRefs;
+    report(e, p, ctx, maps, error);
   },
 };
+
+/** The finding, built out of line: handleEvent stays small enough to inline into the replay loop. */
+function report(e: EventView, p: PageState, ctx: DetectorContext, maps: number, error: boolean): void {
+  ctx.report({
+    kind: 'mapcount_exceeds_refcount', severity: error ? 'error' : 'warning',
+    expected: `refcount >= mapcount (${maps})`,
+    observed: `refcount ${e.count}, mapcount ${maps}`,
+    message: `pfn ${hex(p.pfn)} is mapped ${maps} time(s) but holds only ${e.count} reference(s): a mapping without a reference (freed while still mapped when the count reaches 0).`,
+    reorderSensitive: true,
+    explainedBy: REF_OPS,
+  }, e, p);
+}

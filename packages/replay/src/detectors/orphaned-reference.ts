@@ -28,9 +28,9 @@ export const ORPHAN_QUIET_NS = 50_000_000;
 export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen) return 0;
   if (p.mapcount !== 0) return 0; // still mapped
-  if (p.pins > 0 && (p.device !== null || p.maxMapcount === 0)) return 0; // a pin whose user we cannot see end
+  if (p.pins > 0 && (p.isDevice || p.maxMapcount === 0)) return 0; // a pin whose user we cannot see end
   if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
-  if (p.device !== null) return deviceLeftover(p);
+  if (p.isDevice) return deviceLeftover(p);
   if (p.maxMapcount === 0) return 0; // never mapped: a kernel allocation may hold it forever
   if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
   if (p.inPageCache > 0 || p.fileBacked || p.swapCache) return 0;
@@ -62,10 +62,10 @@ export const orphanedReference: Detector = {
   kind: 'orphaned_reference',
   reset() {},
   finalize(ctx) {
-    const pages = ctx.model.byPfn();
-    for (const p of pages) {
+    // Judge every page in slot order (sequential memory), report the few orphans in pfn order.
+    const orphans = ctx.model.pages.filter((p) => orphanLeftover(p, ctx) > 0).sort((a, b) => a.pfn - b.pfn);
+    for (const p of orphans) {
       const left = orphanLeftover(p, ctx);
-      if (left <= 0) continue;
       const pinLike = p.pins > 0
         ? ` (${p.pins} of them FOLL_PIN pin(s), 1024 units each, that outlived every mapping of the page: a missing unpin_user_page(), unless an io_uring/RDMA registration still holds the buffer)`
         : left >= 1024 ? ' (at least one looks like a GUP pin: 1024 units)' : '';

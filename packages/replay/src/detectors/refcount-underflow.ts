@@ -5,7 +5,9 @@
  * one, because a refcount is never legitimately below zero.
  */
 import { OP, GUP_PIN_COUNTING_BIAS, REF_OPS } from '../model/ops.js';
-import type { Detector } from './types.js';
+import type { Detector, DetectorContext } from './types.js';
+import type { EventView } from '../model/event.js';
+import type { PageState } from '../model/page.js';
 
 export const refcountUnderflow: Detector = {
   kind: 'refcount_underflow',
@@ -19,15 +21,20 @@ export const refcountUnderflow: Detector = {
     const after = e.op === OP.REF_MOD_RETURN && e.hasRet ? e.ret : e.hasCount ? e.count : null;
     if (after === null || after >= 0) return;
     const before = after - e.val;
-    ctx.report({
-      kind: 'refcount_underflow',
-      severity: 'error',
-      expected: `refcount >= 0 after a put of ${-e.val}`,
-      observed: `refcount ${after} (was ${before})`,
-      message: `A put of ${-e.val} reference(s) took the refcount of pfn ${hexOf(p.pfn)} from ${before} to ${after}: one more put than gets (a double put_page or a missing get).`,
-      reorderSensitive: false,
-    }, e, p);
+    report(e, p, ctx, before, after);
   },
 };
 
 const hexOf = (n: number): string => `0x${n.toString(16)}`;
+
+/** The finding, built out of line: handleEvent stays small enough to inline into the replay loop. */
+function report(e: EventView, p: PageState, ctx: DetectorContext, before: number, after: number): void {
+  ctx.report({
+    kind: 'refcount_underflow',
+    severity: 'error',
+    expected: `refcount >= 0 after a put of ${-e.val}`,
+    observed: `refcount ${after} (was ${before})`,
+    message: `A put of ${-e.val} reference(s) took the refcount of pfn ${hexOf(p.pfn)} from ${before} to ${after}: one more put than gets (a double put_page or a missing get).`,
+    reorderSensitive: false,
+  }, e, p);
+}

@@ -14,6 +14,8 @@ export class NumCol {
     return new NumCol(data.values as ArrayLike<number>, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
   value(i: number): number { return this.vals[i] as number; }
+  /** The arrays themselves, for column-wise decoding (io/decoded-batch.ts). */
+  raw(): { values: ArrayLike<number>; bitmap: Uint8Array | null; offset: number } { return { values: this.vals, bitmap: this.bitmap, offset: this.off }; }
   isValid(i: number): boolean {
     if (this.bitmap === null) return true;
     const j = i + this.off;
@@ -38,6 +40,8 @@ export class Int64Col {
     return (this.signed ? hi | 0 : hi) * 4294967296 + lo;
   }
   loWord(i: number): number { return this.words[2 * i] as number; }
+  /** The words themselves (lo, hi per value), for column-wise decoding. */
+  raw(): { words: Uint32Array; signed: boolean; bitmap: Uint8Array | null; offset: number } { return { words: this.words, signed: this.signed, bitmap: this.bitmap, offset: this.off }; }
   hiWord(i: number): number { return this.words[2 * i + 1] as number; }
   isValid(i: number): boolean {
     if (this.bitmap === null) return true;
@@ -56,6 +60,8 @@ export class DictCol {
     return new DictCol(data.values as Int32Array, (data.dictionary as Vector | undefined) ?? null, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
   index(i: number): number { return this.idx[i] as number; }
+  /** The dictionary indices themselves and the validity bitmap, for column-wise decoding. */
+  raw(): { indices: Int32Array; bitmap: Uint8Array | null; offset: number } { return { indices: this.idx, bitmap: this.bitmap, offset: this.off }; }
   isValid(i: number): boolean {
     if (this.bitmap === null) return true;
     const j = i + this.off;

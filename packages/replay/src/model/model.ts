@@ -6,7 +6,8 @@
 import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
-import { BUDDY, MAX_HOLDERS, PageState, type Holder } from './page.js';
+import { B, BUDDY, D, I, PageState, PageStore, RECORD_BYTES, type Holder } from './page.js';
+import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
 /** What a `mapping=` value says about the page (only real pointers carry the low bits). */
@@ -21,7 +22,10 @@ export const FLAG_LRU = 8;
 export class PageModel {
   /** Every page touched, in first-touch order. */
   readonly pages: PageState[] = [];
-  private readonly index = new Map<number, PageState>();
+  /** pfn -> index in `pages`. */
+  private readonly index = new PfnIndex();
+  /** Typed records of the pages (see page.ts). */
+  private readonly store = new PageStore();
   private sortedByPfn: PageState[] = [];
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
   lossEpoch = 0;
@@ -36,27 +40,69 @@ export class PageModel {
 
   /** The page of pfn, or undefined when no event named it yet. */
   find(pfn: number): PageState | undefined {
-    return this.index.get(pfn);
+    const slot = this.index.get(pfn);
+    return slot < 0 ? undefined : this.pages[slot];
   }
 
   /** Every page touched, sorted by pfn (for outputs; recomputed only when pages were added). */
   byPfn(): PageState[] {
-    if (this.sortedByPfn.length !== this.pages.length) {
-      // A native numeric sort of the pfns (unique) beats sorting objects with a comparator.
-      const pfns = Float64Array.from(this.pages, (p) => p.pfn).sort();
-      this.sortedByPfn = Array.from(pfns, (pfn) => this.find(pfn) as PageState);
-    }
+    if (this.sortedByPfn.length !== this.pages.length) this.sortedByPfn = sortedByPfn(this.pages, this.index);
     return this.sortedByPfn;
   }
 
+  /**
+   * Slots of the pages of rows [from, to) into slots (-1: no page yet, or not a page event),
+   * reading each page's record once so that it is in cache when the replay reaches the row.
+   * Pure lookups: pages are still created by page() in event order (slot = first touch).
+   */
+  warm(pfns: Float64Array, pfnEnds: Float64Array, from: number, to: number, slots: Int32Array): void {
+    // Two short loops, not one: the loads of each loop are independent of each other, so
+    // the CPU overlaps their cache misses (hash probes, then records).
+    for (let i = from; i < to; i++) {
+      const pfn = pfns[i] as number;
+      slots[i] = pfn >= 0 && (pfnEnds[i] as number) < 0 ? this.index.get(pfn) : -1;
+    }
+    let sink = 0;
+    const store = this.store;
+    const mask = store.slotMask;
+    for (let i = from; i < to; i++) {
+      const slot = slots[i] as number;
+      if (slot < 0) continue;
+      const c = store.chunkOf(slot);
+      const k = slot & mask;
+      sink += (c.d[k * (RECORD_BYTES / 8) + D.ref] as number) + (c.b[k * RECORD_BYTES + B.buddy] as number);
+    }
+    this.warmSink = sink;
+  }
+
+  /** Keeps warm()'s reads from being optimised away. */
+  private warmSink = 0;
+
+  /**
+   * The page in slot (pfn is its pfn), as the model's cursor: one object re-pointed at each
+   * event's page, valid until the next call. Per-event code (the model, detector checks) uses
+   * it so that no page handle is loaded per event; whatever keeps a page takes handleOf(p).
+   */
+  at(slot: number, pfn: number): PageState {
+    if (this.cursor === null) this.cursor = new PageState(pfn, this.store, slot);
+    else this.cursor.moveTo(slot, pfn);
+    return this.cursor;
+  }
+
+  private cursor: PageState | null = null;
+
+  /** The persistent handle of a page (p may be the cursor). */
+  handleOf(p: PageState): PageState { return this.pages[p.slot] as PageState; }
+
   /** The page of pfn, created on its first event. */
   page(pfn: number): PageState {
-    return this.index.get(pfn) ?? this.create(pfn);
+    const slot = this.index.get(pfn);
+    return slot < 0 ? this.create(pfn) : (this.pages[slot] as PageState);
   }
 
   private create(pfn: number): PageState {
-    const p = new PageState(pfn);
-    this.index.set(pfn, p);
+    const p = this.store.create(pfn);
+    this.index.add(pfn);
     p.syncEpoch = this.lossEpoch;
     const d = this.devices.find(pfn);
     if (d !== null) {
@@ -77,20 +123,23 @@ export class PageModel {
 
   /** Bookkeeping common to every event on a page (counters, first/last, CPUs). */
   touch(p: PageState, e: EventView): void {
-    if (p.events === 0) { p.firstTs = e.ts; p.firstLine = e.line; }
-    p.events++;
-    p.lastLine = e.line;
-    if (p.lastCpu !== e.cpu) {
+    // Per event: the record directly (p.d/p.i/p.b at the page's bases), not the accessors.
+    const d = p.d; const db = p.db; const i = p.i; const ib = p.ib; const b = p.b; const bb = p.bb;
+    if (i[ib + I.events] === 0) { d[db + D.firstTs] = e.ts; d[db + D.firstLine] = e.line; }
+    i[ib + I.events] = (i[ib + I.events] as number) + 1;
+    d[db + D.lastLine] = e.line;
+    const lastCpu = i[ib + I.lastCpu] as number;
+    if (lastCpu !== e.cpu) {
       // lastTs/lastRow/lastOp still describe the previous event here.
-      if (p.lastCpu >= 0) { p.altCpu = p.lastCpu; p.altTs = p.lastTs; p.altRow = p.lastRow; p.altOp = p.lastOp; }
-      p.lastCpu = e.cpu;
+      if (lastCpu >= 0) { i[ib + I.altCpu] = lastCpu; d[db + D.altTs] = d[db + D.lastTs] as number; d[db + D.altRow] = d[db + D.lastRow] as number; b[bb + B.altOp] = b[bb + B.lastOp] as number; }
+      i[ib + I.lastCpu] = e.cpu;
     }
-    p.lastTs = e.ts;
-    p.lastRow = e.row;
-    p.lastOp = e.op;
-    p.lastPid = e.pid;
-    p.lastCommIndex = e.commIndex;
-    p.lastStackId = e.stackId;
+    d[db + D.lastTs] = e.ts;
+    d[db + D.lastRow] = e.row;
+    b[bb + B.lastOp] = e.op;
+    i[ib + I.lastPid] = e.pid;
+    i[ib + I.lastCommIndex] = e.commIndex;
+    i[ib + I.lastStackId] = e.stackId;
   }
 
   /**
@@ -137,14 +186,21 @@ export class PageModel {
   }
 
   apply(p: PageState, e: EventView, mappingKind: number, flagBits: number): void {
-    const swapFlag = (flagBits & FLAG_SWAPCACHE) !== 0;
+    const d = p.d; const db = p.db; const b = p.b; const bb = p.bb;
     if (e.hasMapcount && e.mapcountMeaningful) {
-      p.mapcount = this.mappings(e.mapcount);
-      if (p.mapcount > p.maxMapcount) p.maxMapcount = p.mapcount;
+      const m = this.mappings(e.mapcount);
+      d[db + D.mapcount] = m;
+      if (m > (d[db + D.maxMapcount] as number)) d[db + D.maxMapcount] = m;
     }
-    if (mappingKind === MAPPING.FILE) p.fileBacked = true;
-    else if (mappingKind === MAPPING.ANON || mappingKind === MAPPING.NONE) p.fileBacked = false;
-    if (e.op >= OP.REF_SET && e.op <= OP.REF_UNFREEZE) { p.swapCache = swapFlag; p.refSeen = true; p.lastFlagBits = flagBits; p.lastMappingKind = mappingKind; if (mappingKind === MAPPING.ANON) p.anonSeen = true; } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) p.buddySeen = true;
+    if (mappingKind === MAPPING.FILE) b[bb + B.fileBacked] = 1;
+    else if (mappingKind === MAPPING.ANON || mappingKind === MAPPING.NONE) b[bb + B.fileBacked] = 0;
+    if (e.op >= OP.REF_SET && e.op <= OP.REF_UNFREEZE) {
+      b[bb + B.swapCache] = (flagBits & FLAG_SWAPCACHE) !== 0 ? 1 : 0;
+      b[bb + B.refSeen] = 1;
+      b[bb + B.lastFlagBits] = flagBits;
+      b[bb + B.lastMappingKind] = mappingKind;
+      if (mappingKind === MAPPING.ANON) b[bb + B.anonSeen] = 1;
+    } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) b[bb + B.buddySeen] = 1;
     switch (e.op) {
       case OP.REF_SET: this.applySet(p, e); break;
       case OP.REF_MOD:
@@ -160,24 +216,25 @@ export class PageModel {
       case OP.FILEMAP_DEL: if (p.inPageCache > 0) p.inPageCache--; break;
       default: break;
     }
-    if (e.op !== OP.REF_SET && e.op !== OP.ALLOC) p.setAllocPending = false;
-    if (p.refKnown && p.ref > p.maxRef) p.maxRef = p.ref;
+    if (e.op !== OP.REF_SET && e.op !== OP.ALLOC) b[bb + B.setAllocPending] = 0;
+    if (b[bb + B.refKnown] !== 0 && (d[db + D.ref] as number) > (d[db + D.maxRef] as number)) d[db + D.maxRef] = d[db + D.ref] as number;
   }
 
   /** Resynchronise to the count the event reported (after detectors compared it). */
   private resync(p: PageState, e: EventView): void {
-    if (e.op === OP.REF_MOD_RETURN && e.hasRet) { p.ref = e.ret; p.refKnown = true; }
-    else if (e.op === OP.REF_MOD_TEST && e.hasRet && e.ret === 1) { p.ref = 0; p.refKnown = true; }
-    else if (e.hasCount) { p.ref = e.count; p.refKnown = true; }
-    if (e.hasCount) { p.lastCount = e.count; p.hasLastCount = true; }
-    p.syncEpoch = this.lossEpoch;
+    const d = p.d; const db = p.db; const b = p.b; const bb = p.bb;
+    if (e.op === OP.REF_MOD_RETURN && e.hasRet) { d[db + D.ref] = e.ret; b[bb + B.refKnown] = 1; }
+    else if (e.op === OP.REF_MOD_TEST && e.hasRet && e.ret === 1) { d[db + D.ref] = 0; b[bb + B.refKnown] = 1; }
+    else if (e.hasCount) { d[db + D.ref] = e.count; b[bb + B.refKnown] = 1; }
+    if (e.hasCount) { d[db + D.lastCount] = e.count; b[bb + B.hasLastCount] = 1; }
+    p.i[p.ib + I.syncEpoch] = this.lossEpoch;
   }
 
   private applySet(p: PageState, e: EventView): void {
     const v = e.val;
     const idleNow = !p.refKnown || p.ref <= p.deviceIdle || p.buddy === BUDDY.FREE;
     if (v >= 1 && idleNow) {
-      if (p.device !== null) p.deviceInUse = true;
+      if (p.isDevice) p.deviceInUse = true;
       else if (p.buddy !== BUDDY.ALLOCATED) {
         // set_page_refcounted of a free page: an allocation (before mm_page_alloc on < 6.14),
         // a compaction/CMA capture (no mm_page_alloc at all) or split_page tails.
@@ -195,20 +252,21 @@ export class PageModel {
   }
 
   private applyDelta(p: PageState, e: EventView): void {
+    const d = p.d; const db = p.db; const b = p.b; const bb = p.bb;
     const v = e.val;
-    p.lastDelta = v;
+    p.i[p.ib + I.lastDelta] = v;
     // A plain change ends a freeze: a THP split re-referencing its head, or a bug reported by
     // frozen_page_touched once (the count is no longer the frozen 0).
-    if (p.frozen) { p.frozen = false; p.splitting = false; }
+    if (b[bb + B.frozen] !== 0) { b[bb + B.frozen] = 0; b[bb + B.splitting] = 0; }
     this.countPinsAndRefs(p, e);
-    if (p.refKnown) p.ref += v;
+    if (b[bb + B.refKnown] !== 0) d[db + D.ref] = (d[db + D.ref] as number) + v;
     this.resync(p, e);
-    if (p.device !== null && p.deviceInUse && p.ref <= p.deviceIdle && v < 0) p.deviceInUse = false;
+    if (b[bb + B.device] !== 0 && b[bb + B.deviceInUse] !== 0 && (d[db + D.ref] as number) <= (p.i[p.ib + I.deviceIdle] as number) && v < 0) b[bb + B.deviceInUse] = 0;
   }
 
   private countPinsAndRefs(p: PageState, e: EventView): void {
     const v = e.val;
-    if (v === GUP_PIN_COUNTING_BIAS || (v === GUP_PIN_COUNTING_BIAS - 1 && p.halfPinPid === e.pid)) {
+    if (v === GUP_PIN_COUNTING_BIAS || (v === GUP_PIN_COUNTING_BIAS - 1 && p.i[p.ib + I.halfPinPid] === e.pid)) {
       if (v !== GUP_PIN_COUNTING_BIAS) { p.gets--; this.popHolder(p); }
       p.pinCount++;
       p.pins++;
@@ -217,7 +275,7 @@ export class PageModel {
       p.halfPinPid = -1;
       return;
     }
-    p.halfPinPid = e.op === OP.REF_MOD_UNLESS && v === 1 ? e.pid : -1;
+    p.i[p.ib + I.halfPinPid] = e.op === OP.REF_MOD_UNLESS && v === 1 ? e.pid : -1;
     if (v === -GUP_PIN_COUNTING_BIAS) {
       p.unpinCount++;
       if (p.pins > 0) {
@@ -228,29 +286,19 @@ export class PageModel {
       this.popHolder(p);
       return;
     }
-    if (v > 0) { p.gets++; this.pushHolder(p, e, v); } else if (v < 0) { p.puts++; this.popHolder(p); }
+    if (v > 0) { p.i[p.ib + I.gets] = (p.i[p.ib + I.gets] as number) + 1; this.pushHolder(p, e, v); } else if (v < 0) { p.i[p.ib + I.puts] = (p.i[p.ib + I.puts] as number) + 1; this.popHolder(p); }
   }
 
-  /** Holder records are recycled: a get/put pair must not cost a garbage-collected object. */
-  private readonly holderPool: Holder[] = [];
-
+  /** A pin's record (pins are rare: an object each; gets go to the typed HolderSlab). */
   private holderOf(e: EventView, val: number): Holder {
-    const h = this.holderPool.pop();
-    if (h === undefined) return { line: e.line, row: e.row, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
-    h.line = e.line; h.row = e.row; h.pid = e.pid; h.commIndex = e.commIndex; h.val = val; h.stackId = e.stackId; h.ts = e.ts;
-    return h;
+    return { line: e.line, row: e.row, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
   }
 
   private pushHolder(p: PageState, e: EventView, val: number): void {
-    if (p.holders.length >= MAX_HOLDERS) this.recycle(p.holders.shift());
-    p.addHolder(this.holderOf(e, val));
+    this.store.holders.push(p, e.line, e.row, e.pid, e.commIndex, val, e.stackId, e.ts);
   }
 
-  private popHolder(p: PageState): void { this.recycle(p.holders.pop()); }
-
-  private recycle(h: Holder | undefined): void {
-    if (h !== undefined && this.holderPool.length < 4096) this.holderPool.push(h);
-  }
+  private popHolder(p: PageState): void { this.store.holders.pop(p); }
 
   private applyFreeze(p: PageState, e: EventView): void {
     if (e.ret === 1) {
@@ -260,7 +308,7 @@ export class PageModel {
       p.frozenExpected = e.val;
       p.ref = 0;
       p.refKnown = true;
-      while (p.holders.length > 0) this.recycle(p.holders.pop());
+      this.store.holders.clear(p);
     }
     this.resync(p, e);
     if (e.ret === 1) p.ref = 0;
@@ -309,10 +357,11 @@ export class PageModel {
 
   /** A fresh life of the page: nothing from the previous one is still held. */
   private newLife(p: PageState): void {
-    while (p.holders.length > 0) this.recycle(p.holders.pop());
+    this.store.holders.clear(p);
+    // pins counts the entries of the pin list (they are added and removed together), so the
+    // list (a Map lookup) is only touched when there is one to empty.
+    if (p.pins !== 0) this.store.clearPins(p.slot);
     p.pins = 0;
-    // Emptied in place: a new array per allocation and free would be garbage on every life.
-    p.pinHolders.length = 0;
     p.lastFreeOp = 0;
     p.frozen = false;
     p.splitting = false;
@@ -346,3 +395,32 @@ export class PageModel {
     p.syncEpoch = this.lossEpoch;
   }
 }
+
+/**
+ * Pages in pfn order. A native sort of numbers beats a comparator sort of objects: when
+ * every pfn is below 2^32 and slots below 2^21, pfn * 2^21 + slot is an exact double that
+ * sorts by pfn and carries the slot (no lookup per page); otherwise the pfns are sorted
+ * and looked up.
+ */
+function sortedByPfn(pages: readonly PageState[], index: PfnIndex): PageState[] {
+  const n = pages.length;
+  const keys = new Float64Array(n);
+  let packable = n <= SLOT_LIMIT;
+  for (let s = 0; s < n && packable; s++) {
+    const pfn = (pages[s] as PageState).pfn;
+    if (pfn >= 4294967296) packable = false;
+    else keys[s] = pfn * SLOT_LIMIT + s;
+  }
+  const out = new Array<PageState>(n);
+  if (packable) {
+    keys.sort();
+    for (let k = 0; k < n; k++) out[k] = pages[(keys[k] as number) % SLOT_LIMIT] as PageState;
+  } else {
+    for (let s = 0; s < n; s++) keys[s] = (pages[s] as PageState).pfn;
+    keys.sort();
+    for (let k = 0; k < n; k++) out[k] = pages[index.get(keys[k] as number)] as PageState;
+  }
+  return out;
+}
+
+const SLOT_LIMIT = 2 ** 21;

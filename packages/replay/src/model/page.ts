@@ -1,130 +1,360 @@
 /**
  * What the model knows about one page frame. Allocated lazily on the first event naming
  * the pfn, so memory is bounded by pages touched, never by events.
+ *
+ * The state lives in typed memory, one 320-byte record per page in large shared chunks
+ * (PageStore), not in a JavaScript object of ~80 properties. Why: 140 k such objects cost
+ * ~680 bytes each, every one was copied twice by the young-generation GC before it settled
+ * (GC was the largest single item of the replay profile), and their fields and boxed
+ * timestamps were spread over a dozen cache lines. A record is 5 cache lines, the fields one
+ * event touches sit in the first two, and records lie in slot (first-touch) order, so
+ * end-of-trace passes over all pages read memory sequentially.
+ *
+ * `PageState` is a small handle on a page's record (its pin list and holders live in the
+ * PageStore). Its named accessors keep the detectors and the output code readable; the
+ * model's per-event code reads and writes the record directly through the D/I/B offsets
+ * below. Each page has a persistent handle (PageModel.pages); the replay loop uses one
+ * cursor handle re-pointed at each event's page instead (PageModel.at), so that no per-page
+ * object is loaded per event.
  */
+import { HolderSlab, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
+
+export { MAX_HOLDERS, type Holder } from './holders.js';
 
 export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
 export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
 
-/** A reference taken and not yet matched by a put (for "who holds it" evidence). */
-export interface Holder { line: number; row: number; pid: number; commIndex: number; val: number; stackId: number; ts: number }
-
-/** Holders kept per page: enough to name the culprits, bounded so memory stays per-page. */
-export const MAX_HOLDERS = 8;
-
 /**
- * The holder list of every page that has none yet: most pages never get a pin, and pages
- * seen only in buddy events never get a holder, so they share this one instead of carrying
- * two empty arrays each. Never pushed to (only addHolder/addPin add, and they replace it
- * first); pop and `length = 0` on an empty array change nothing.
+ * The pin list of every page that has none: most pages never get a pin. Never pushed to
+ * (addPin gives the page a list of its own); pop and `length = 0` on it change nothing.
  */
 const NO_HOLDERS: Holder[] = [];
 
+/** Bytes of one page record: 5 cache lines. */
+export const RECORD_BYTES = 320;
+const RECORD_DOUBLES = RECORD_BYTES / 8;
+const RECORD_INTS = RECORD_BYTES / 4;
+
+/**
+ * Float64 fields (index in doubles from the record start): everything that can exceed
+ * 32 bits or that was a plain JS number we must not truncate (ns timestamps, rows, lines,
+ * counts as printed). Bytes 0-63 are the fields every page_ref event reads or writes.
+ */
+export const enum D {
+  ref = 0, lastTs = 1, lastRow = 2, lastLine = 3, maxRef = 4, lastCount = 5, mapcount = 6, maxMapcount = 7,
+  // bytes 192-279: rarely written (CPU changes, first event, frees, allocations, pins)
+  altTs = 24, altRow = 25, firstTs = 26, firstLine = 27, pinMaxNs = 28, lastFreeLine = 29, lastFreeRow = 30,
+  liveAllocLine = 31, liveAllocTs = 32, liveAllocRow = 33, perfLiveKb = 34,
+}
+
+/** Int32 fields (index in int32s from the record start). Bytes 64-127: per-event fields. */
+export const enum I {
+  events = 16, gets = 17, puts = 18, syncEpoch = 19, lastDelta = 20, pins = 21, halfPinPid = 22, lastCpu = 23,
+  altCpu = 24, lastPid = 25, lastCommIndex = 26, lastStackId = 27, deviceIdle = 28, inPageCache = 29, frozenExpected = 30, anomalies = 31,
+  // bytes 160-191 and 280-287: allocation/free/pin bookkeeping
+  pinCount = 40, unpinCount = 41, allocs = 42, frees = 43, perfLive = 44, liveAllocs = 45, liveAllocStack = 46, liveAllocPid = 47,
+  liveAllocCommIndex = 70, lastFreeCpu = 71,
+  // bytes 288-299: the page's block of unmatched gets in its HolderSlab (block + 1; 0 = none)
+  holderBlock = 72, holderHead = 73, holderCount = 74,
+}
+
+/** Uint8 fields (byte offset from the record start, bytes 128-159): booleans (0/1) and small codes. */
+export const enum B {
+  buddy = 128, refKnown = 129, frozen = 130, splitting = 131, hasLastCount = 132, lastFlagBits = 133, lastMappingKind = 134, anonSeen = 135,
+  fileBacked = 136, swapCache = 137, deviceInUse = 138, allocSeen = 139, setAllocPending = 140, lastFreeOp = 141, captured = 142, perfEntry = 143,
+  buddySeen = 144, refSeen = 145, everFrozen = 146, lastOp = 147, altOp = 148, order = 149, liveAllocOrder = 150, device = 151,
+}
+
+/** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
+const DEVICE_KINDS: (DeviceKind | null)[] = [null, 'fsdax', 'device_private', 'device_coherent', 'device_generic', 'p2pdma', 'unknown'];
+
+function deviceCode(kind: DeviceKind | null): number {
+  let k = DEVICE_KINDS.indexOf(kind);
+  if (k < 0) { k = DEVICE_KINDS.length; DEVICE_KINDS.push(kind); }
+  return k;
+}
+
+/** The three typed views of one chunk of records. */
+export interface RecordChunk { d: Float64Array; i: Int32Array; b: Uint8Array }
+
+export function newChunk(pages: number): RecordChunk {
+  const buf = new ArrayBuffer(pages * RECORD_BYTES);
+  return { d: new Float64Array(buf), i: new Int32Array(buf), b: new Uint8Array(buf) };
+}
+
+/** Fields whose initial value is not 0 (a fresh record is all zero bytes). */
+function initRecord(c: RecordChunk, k: number): void {
+  const d = k * RECORD_DOUBLES;
+  const i = k * RECORD_INTS;
+  c.d[d + D.maxRef] = -1;
+  c.d[d + D.lastRow] = -1;
+  c.d[d + D.altRow] = -1;
+  c.d[d + D.pinMaxNs] = -1;
+  c.d[d + D.lastFreeRow] = -1;
+  c.d[d + D.liveAllocRow] = -1;
+  c.i[i + I.halfPinPid] = -1;
+  c.i[i + I.lastCpu] = -1;
+  c.i[i + I.altCpu] = -1;
+  c.i[i + I.lastCommIndex] = -1;
+  c.i[i + I.lastStackId] = -1;
+  c.i[i + I.liveAllocStack] = -1;
+  c.i[i + I.liveAllocCommIndex] = -1;
+  c.i[i + I.lastFreeCpu] = -1;
+}
+
 export class PageState {
-  buddy: Buddy = BUDDY.UNKNOWN;
-  order = 0;
-  /** Model refcount (running sum of deltas, resynchronised to reported counts). */
-  ref = 0;
-  refKnown = false;
-  lastCount = 0;
-  hasLastCount = false;
-  mapcount = 0;
-  maxMapcount = 0;
-  frozen = false;
-  frozenExpected = 0;
-  everFrozen = false;
-  /** Frozen head of a THP being split: its tails were unfrozen, the head is re-referenced by a plain get. */
-  splitting = false;
-  /** FLAG_* bits of the page's last page_ref event and MAPPING.* of its last mapping= value. */
-  lastFlagBits = 0;
-  lastMappingKind = 0;
-  /** The page was given to a process (anon mapping pointer seen) in its current life. */
-  anonSeen = false;
-  /** Delta of the last refcount change (negative: the last event was a put). */
-  lastDelta = 0;
-  /** Outstanding FOLL_PIN units (GUP_PIN_COUNTING_BIAS each). */
-  pins = 0;
-  /** Outstanding pins, matched LIFO by unpins (nested use is the common pattern). */
-  pinHolders: Holder[] = NO_HOLDERS;
-  pinMaxNs = -1;
-  /** The previous event was a successful `mod_unless +1` by this pid (first half of a 1+1023 pin). */
-  halfPinPid = -1;
-  inPageCache = 0;
-  fileBacked = false;
-  swapCache = false;
-  device: DeviceKind | null = null;
-  deviceIdle = 0;
-  /** Handed out by a device driver (page_ref_set 1 on an idle device page) and not yet released. */
-  deviceInUse = false;
-  /** Last allocation/capture was seen in the trace (history since then is complete). */
-  allocSeen = false;
-  /** page_ref_set val=1 on a free page that may be followed by its mm_page_alloc (set-then-alloc order). */
-  setAllocPending = false;
-  /** The last event was a free of this kind (dedupe mm_page_free + mm_page_free_batched). */
-  lastFreeOp = 0;
-  lastFreeCpu = -1;
-  lastFreeLine = 0;
-  lastFreeRow = -1;
-  /** Taken from the free lists by compaction (isolate_freepages) since the last free: reusable without mm_page_alloc. */
-  captured = false;
-  /** perf kmem --live pairing: allocations counted as live the way perf counts them. */
-  perfLive = 0;
-  perfLiveKb = 0;
-  perfEntry = false;
-  liveAllocs = 0;
-  liveAllocStack = -1;
-  liveAllocOrder = 0;
-  liveAllocLine = 0;
-  /** Loss epoch of the last fresh evidence; older than the model's epoch = uncertain. */
-  syncEpoch = 0;
-  holders: Holder[] = NO_HOLDERS;
-  /** Seen in a buddy allocator / page cache event (so not ZONE_DEVICE memory). */
-  buddySeen = false;
-  refSeen = false;
-  // counters for pages.arrow
-  events = 0;
-  gets = 0;
-  puts = 0;
-  pinCount = 0;
-  unpinCount = 0;
-  allocs = 0;
-  frees = 0;
-  maxRef = -1;
-  anomalies = 0;
-  firstTs = 0;
-  lastTs = 0;
-  firstLine = 0;
-  lastLine = 0;
-  lastCpu = -1;
-  /** Most recent event from a CPU other than lastCpu (for the reordering tolerance). */
-  altCpu = -1;
-  altTs = 0;
-  altRow = -1;
-  /** Row of the page's last event (its timestamp is lastTs). */
-  lastRow = -1;
-  lastOp = 0;
-  altOp = 0;
-  /** Task and stack of the last event, and of the live allocation (anomaly evidence at the end). */
-  lastPid = 0;
-  lastCommIndex = -1;
-  lastStackId = -1;
-  liveAllocPid = 0;
-  liveAllocCommIndex = -1;
-  liveAllocTs = 0;
-  liveAllocRow = -1;
+  /** The page's pfn and slot (index in first-touch order, = its record's index in the store). */
+  pfn: number;
+  slot: number;
+  /** The chunk holding the page's record, and the record's start in each view's units. */
+  d!: Float64Array;
+  i!: Int32Array;
+  b!: Uint8Array;
+  db = 0;
+  ib = 0;
+  bb = 0;
 
-  constructor(readonly pfn: number) {}
-
-  /** Record an unmatched get (the page gets a list of its own on the first one). */
-  addHolder(h: Holder): void {
-    if (this.holders === NO_HOLDERS) this.holders = [];
-    this.holders.push(h);
+  /**
+   * The page in `slot` of `store`; without a store, a page with a one-page store of its own
+   * (tests); without a slot, a new record is allocated.
+   */
+  constructor(pfn: number, readonly store: PageStore = new PageStore(0), slot = store.allocate()) {
+    this.pfn = pfn;
+    this.slot = slot;
+    this.moveTo(slot, pfn);
   }
 
+  /**
+   * Point this object at another page. Only the replay's cursor moves (PageModel.at): the
+   * per-event code then never loads a page's own handle object (a cache miss per event);
+   * whatever keeps a page beyond the event takes its handle (PageModel.pages[slot]).
+   */
+  moveTo(slot: number, pfn: number): void {
+    const c = this.store.chunkOf(slot);
+    const k = slot & this.store.slotMask;
+    this.d = c.d; this.i = c.i; this.b = c.b;
+    this.db = k * RECORD_DOUBLES; this.ib = k * RECORD_INTS; this.bb = k * RECORD_BYTES;
+    this.slot = slot;
+    this.pfn = pfn;
+  }
+
+  /** Unmatched gets, oldest first (at most MAX_HOLDERS; built from the slab: for evidence text only). */
+  get holders(): Holder[] { return this.store.holders.list(this); }
+
+  /** Outstanding pins, oldest first, matched LIFO by unpins (nested use is the common pattern). */
+  get pinHolders(): Holder[] { return this.store.pinsOf(this.slot); }
+
   /** Record an outstanding pin (the page gets a list of its own on the first one). */
-  addPin(h: Holder): void {
-    if (this.pinHolders === NO_HOLDERS) this.pinHolders = [];
-    this.pinHolders.push(h);
+  addPin(h: Holder): void { this.store.addPin(this.slot, h); }
+
+  // ---- named fields (see the record layout above) --------------------------------------
+
+  get buddy(): Buddy { return this.b[this.bb + B.buddy] as Buddy; }
+  set buddy(v: Buddy) { this.b[this.bb + B.buddy] = v; }
+  get order(): number { return this.b[this.bb + B.order] as number; }
+  set order(v: number) { this.b[this.bb + B.order] = v; }
+  /** Model refcount (running sum of deltas, resynchronised to reported counts). */
+  get ref(): number { return this.d[this.db + D.ref] as number; }
+  set ref(v: number) { this.d[this.db + D.ref] = v; }
+  get refKnown(): boolean { return this.b[this.bb + B.refKnown] !== 0; }
+  set refKnown(v: boolean) { this.b[this.bb + B.refKnown] = v ? 1 : 0; }
+  get lastCount(): number { return this.d[this.db + D.lastCount] as number; }
+  set lastCount(v: number) { this.d[this.db + D.lastCount] = v; }
+  get hasLastCount(): boolean { return this.b[this.bb + B.hasLastCount] !== 0; }
+  set hasLastCount(v: boolean) { this.b[this.bb + B.hasLastCount] = v ? 1 : 0; }
+  get mapcount(): number { return this.d[this.db + D.mapcount] as number; }
+  set mapcount(v: number) { this.d[this.db + D.mapcount] = v; }
+  get maxMapcount(): number { return this.d[this.db + D.maxMapcount] as number; }
+  set maxMapcount(v: number) { this.d[this.db + D.maxMapcount] = v; }
+  get frozen(): boolean { return this.b[this.bb + B.frozen] !== 0; }
+  set frozen(v: boolean) { this.b[this.bb + B.frozen] = v ? 1 : 0; }
+  get frozenExpected(): number { return this.i[this.ib + I.frozenExpected] as number; }
+  set frozenExpected(v: number) { this.i[this.ib + I.frozenExpected] = v; }
+  get everFrozen(): boolean { return this.b[this.bb + B.everFrozen] !== 0; }
+  set everFrozen(v: boolean) { this.b[this.bb + B.everFrozen] = v ? 1 : 0; }
+  /** Frozen head of a THP being split: its tails were unfrozen, the head is re-referenced by a plain get. */
+  get splitting(): boolean { return this.b[this.bb + B.splitting] !== 0; }
+  set splitting(v: boolean) { this.b[this.bb + B.splitting] = v ? 1 : 0; }
+  /** FLAG_* bits of the page's last page_ref event and MAPPING.* of its last mapping= value. */
+  get lastFlagBits(): number { return this.b[this.bb + B.lastFlagBits] as number; }
+  set lastFlagBits(v: number) { this.b[this.bb + B.lastFlagBits] = v; }
+  get lastMappingKind(): number { return this.b[this.bb + B.lastMappingKind] as number; }
+  set lastMappingKind(v: number) { this.b[this.bb + B.lastMappingKind] = v; }
+  /** The page was given to a process (anon mapping pointer seen) in its current life. */
+  get anonSeen(): boolean { return this.b[this.bb + B.anonSeen] !== 0; }
+  set anonSeen(v: boolean) { this.b[this.bb + B.anonSeen] = v ? 1 : 0; }
+  /** Delta of the last refcount change (negative: the last event was a put). */
+  get lastDelta(): number { return this.i[this.ib + I.lastDelta] as number; }
+  set lastDelta(v: number) { this.i[this.ib + I.lastDelta] = v; }
+  /** Outstanding FOLL_PIN units (GUP_PIN_COUNTING_BIAS each). */
+  get pins(): number { return this.i[this.ib + I.pins] as number; }
+  set pins(v: number) { this.i[this.ib + I.pins] = v; }
+  get pinMaxNs(): number { return this.d[this.db + D.pinMaxNs] as number; }
+  set pinMaxNs(v: number) { this.d[this.db + D.pinMaxNs] = v; }
+  /** The previous event was a successful `mod_unless +1` by this pid (first half of a 1+1023 pin). */
+  get halfPinPid(): number { return this.i[this.ib + I.halfPinPid] as number; }
+  set halfPinPid(v: number) { this.i[this.ib + I.halfPinPid] = v; }
+  get inPageCache(): number { return this.i[this.ib + I.inPageCache] as number; }
+  set inPageCache(v: number) { this.i[this.ib + I.inPageCache] = v; }
+  get fileBacked(): boolean { return this.b[this.bb + B.fileBacked] !== 0; }
+  set fileBacked(v: boolean) { this.b[this.bb + B.fileBacked] = v ? 1 : 0; }
+  get swapCache(): boolean { return this.b[this.bb + B.swapCache] !== 0; }
+  set swapCache(v: boolean) { this.b[this.bb + B.swapCache] = v ? 1 : 0; }
+  /** In a ZONE_DEVICE range (device !== null without the kind lookup: per-event checks use it). */
+  get isDevice(): boolean { return this.b[this.bb + B.device] !== 0; }
+  get device(): DeviceKind | null {
+    const k = this.b[this.bb + B.device] as number;
+    // As stored (a memory map without a kind gives undefined, still "a device page").
+    return k === 0 ? null : (DEVICE_KINDS[k] as DeviceKind);
+  }
+  set device(v: DeviceKind | null) { this.b[this.bb + B.device] = deviceCode(v); }
+  get deviceIdle(): number { return this.i[this.ib + I.deviceIdle] as number; }
+  set deviceIdle(v: number) { this.i[this.ib + I.deviceIdle] = v; }
+  /** Handed out by a device driver (page_ref_set 1 on an idle device page) and not yet released. */
+  get deviceInUse(): boolean { return this.b[this.bb + B.deviceInUse] !== 0; }
+  set deviceInUse(v: boolean) { this.b[this.bb + B.deviceInUse] = v ? 1 : 0; }
+  /** Last allocation/capture was seen in the trace (history since then is complete). */
+  get allocSeen(): boolean { return this.b[this.bb + B.allocSeen] !== 0; }
+  set allocSeen(v: boolean) { this.b[this.bb + B.allocSeen] = v ? 1 : 0; }
+  /** page_ref_set val=1 on a free page that may be followed by its mm_page_alloc (set-then-alloc order). */
+  get setAllocPending(): boolean { return this.b[this.bb + B.setAllocPending] !== 0; }
+  set setAllocPending(v: boolean) { this.b[this.bb + B.setAllocPending] = v ? 1 : 0; }
+  /** The last event was a free of this kind (dedupe mm_page_free + mm_page_free_batched). */
+  get lastFreeOp(): number { return this.b[this.bb + B.lastFreeOp] as number; }
+  set lastFreeOp(v: number) { this.b[this.bb + B.lastFreeOp] = v; }
+  get lastFreeCpu(): number { return this.i[this.ib + I.lastFreeCpu] as number; }
+  set lastFreeCpu(v: number) { this.i[this.ib + I.lastFreeCpu] = v; }
+  get lastFreeLine(): number { return this.d[this.db + D.lastFreeLine] as number; }
+  set lastFreeLine(v: number) { this.d[this.db + D.lastFreeLine] = v; }
+  get lastFreeRow(): number { return this.d[this.db + D.lastFreeRow] as number; }
+  set lastFreeRow(v: number) { this.d[this.db + D.lastFreeRow] = v; }
+  /** Taken from the free lists by compaction (isolate_freepages) since the last free: reusable without mm_page_alloc. */
+  get captured(): boolean { return this.b[this.bb + B.captured] !== 0; }
+  set captured(v: boolean) { this.b[this.bb + B.captured] = v ? 1 : 0; }
+  /** perf kmem --live pairing: allocations counted as live the way perf counts them. */
+  get perfLive(): number { return this.i[this.ib + I.perfLive] as number; }
+  set perfLive(v: number) { this.i[this.ib + I.perfLive] = v; }
+  get perfLiveKb(): number { return this.d[this.db + D.perfLiveKb] as number; }
+  set perfLiveKb(v: number) { this.d[this.db + D.perfLiveKb] = v; }
+  get perfEntry(): boolean { return this.b[this.bb + B.perfEntry] !== 0; }
+  set perfEntry(v: boolean) { this.b[this.bb + B.perfEntry] = v ? 1 : 0; }
+  get liveAllocs(): number { return this.i[this.ib + I.liveAllocs] as number; }
+  set liveAllocs(v: number) { this.i[this.ib + I.liveAllocs] = v; }
+  get liveAllocStack(): number { return this.i[this.ib + I.liveAllocStack] as number; }
+  set liveAllocStack(v: number) { this.i[this.ib + I.liveAllocStack] = v; }
+  get liveAllocOrder(): number { return this.b[this.bb + B.liveAllocOrder] as number; }
+  set liveAllocOrder(v: number) { this.b[this.bb + B.liveAllocOrder] = v; }
+  get liveAllocLine(): number { return this.d[this.db + D.liveAllocLine] as number; }
+  set liveAllocLine(v: number) { this.d[this.db + D.liveAllocLine] = v; }
+  /** Loss epoch of the last fresh evidence; older than the model's epoch = uncertain. */
+  get syncEpoch(): number { return this.i[this.ib + I.syncEpoch] as number; }
+  set syncEpoch(v: number) { this.i[this.ib + I.syncEpoch] = v; }
+  /** Seen in a buddy allocator / page cache event (so not ZONE_DEVICE memory). */
+  get buddySeen(): boolean { return this.b[this.bb + B.buddySeen] !== 0; }
+  set buddySeen(v: boolean) { this.b[this.bb + B.buddySeen] = v ? 1 : 0; }
+  get refSeen(): boolean { return this.b[this.bb + B.refSeen] !== 0; }
+  set refSeen(v: boolean) { this.b[this.bb + B.refSeen] = v ? 1 : 0; }
+  // counters for pages.arrow
+  get events(): number { return this.i[this.ib + I.events] as number; }
+  set events(v: number) { this.i[this.ib + I.events] = v; }
+  get gets(): number { return this.i[this.ib + I.gets] as number; }
+  set gets(v: number) { this.i[this.ib + I.gets] = v; }
+  get puts(): number { return this.i[this.ib + I.puts] as number; }
+  set puts(v: number) { this.i[this.ib + I.puts] = v; }
+  get pinCount(): number { return this.i[this.ib + I.pinCount] as number; }
+  set pinCount(v: number) { this.i[this.ib + I.pinCount] = v; }
+  get unpinCount(): number { return this.i[this.ib + I.unpinCount] as number; }
+  set unpinCount(v: number) { this.i[this.ib + I.unpinCount] = v; }
+  get allocs(): number { return this.i[this.ib + I.allocs] as number; }
+  set allocs(v: number) { this.i[this.ib + I.allocs] = v; }
+  get frees(): number { return this.i[this.ib + I.frees] as number; }
+  set frees(v: number) { this.i[this.ib + I.frees] = v; }
+  get maxRef(): number { return this.d[this.db + D.maxRef] as number; }
+  set maxRef(v: number) { this.d[this.db + D.maxRef] = v; }
+  get anomalies(): number { return this.i[this.ib + I.anomalies] as number; }
+  set anomalies(v: number) { this.i[this.ib + I.anomalies] = v; }
+  get firstTs(): number { return this.d[this.db + D.firstTs] as number; }
+  set firstTs(v: number) { this.d[this.db + D.firstTs] = v; }
+  get lastTs(): number { return this.d[this.db + D.lastTs] as number; }
+  set lastTs(v: number) { this.d[this.db + D.lastTs] = v; }
+  get firstLine(): number { return this.d[this.db + D.firstLine] as number; }
+  set firstLine(v: number) { this.d[this.db + D.firstLine] = v; }
+  get lastLine(): number { return this.d[this.db + D.lastLine] as number; }
+  set lastLine(v: number) { this.d[this.db + D.lastLine] = v; }
+  get lastCpu(): number { return this.i[this.ib + I.lastCpu] as number; }
+  set lastCpu(v: number) { this.i[this.ib + I.lastCpu] = v; }
+  /** Most recent event from a CPU other than lastCpu (for the reordering tolerance). */
+  get altCpu(): number { return this.i[this.ib + I.altCpu] as number; }
+  set altCpu(v: number) { this.i[this.ib + I.altCpu] = v; }
+  get altTs(): number { return this.d[this.db + D.altTs] as number; }
+  set altTs(v: number) { this.d[this.db + D.altTs] = v; }
+  get altRow(): number { return this.d[this.db + D.altRow] as number; }
+  set altRow(v: number) { this.d[this.db + D.altRow] = v; }
+  /** Row of the page's last event (its timestamp is lastTs). */
+  get lastRow(): number { return this.d[this.db + D.lastRow] as number; }
+  set lastRow(v: number) { this.d[this.db + D.lastRow] = v; }
+  get lastOp(): number { return this.b[this.bb + B.lastOp] as number; }
+  set lastOp(v: number) { this.b[this.bb + B.lastOp] = v; }
+  get altOp(): number { return this.b[this.bb + B.altOp] as number; }
+  set altOp(v: number) { this.b[this.bb + B.altOp] = v; }
+  /** Task and stack of the last event, and of the live allocation (anomaly evidence at the end). */
+  get lastPid(): number { return this.i[this.ib + I.lastPid] as number; }
+  set lastPid(v: number) { this.i[this.ib + I.lastPid] = v; }
+  get lastCommIndex(): number { return this.i[this.ib + I.lastCommIndex] as number; }
+  set lastCommIndex(v: number) { this.i[this.ib + I.lastCommIndex] = v; }
+  get lastStackId(): number { return this.i[this.ib + I.lastStackId] as number; }
+  set lastStackId(v: number) { this.i[this.ib + I.lastStackId] = v; }
+  get liveAllocPid(): number { return this.i[this.ib + I.liveAllocPid] as number; }
+  set liveAllocPid(v: number) { this.i[this.ib + I.liveAllocPid] = v; }
+  get liveAllocCommIndex(): number { return this.i[this.ib + I.liveAllocCommIndex] as number; }
+  set liveAllocCommIndex(v: number) { this.i[this.ib + I.liveAllocCommIndex] = v; }
+  get liveAllocTs(): number { return this.d[this.db + D.liveAllocTs] as number; }
+  set liveAllocTs(v: number) { this.d[this.db + D.liveAllocTs] = v; }
+  get liveAllocRow(): number { return this.d[this.db + D.liveAllocRow] as number; }
+  set liveAllocRow(v: number) { this.d[this.db + D.liveAllocRow] = v; }
+}
+
+/**
+ * Records for every page of a model, in chunks of 2^chunkShift pages (16 k by default: 5 MB,
+ * committed by the OS as they fill; a large run never copies what it already has), plus the
+ * pages' holders (typed slab) and pin lists (pins are rare: a list for pages that had one).
+ */
+export class PageStore {
+  /** Unmatched gets of the pages (see holders.ts). */
+  readonly holders = new HolderSlab();
+  readonly slotMask: number;
+  private readonly chunks: RecordChunk[] = [];
+  /** Pin list per slot (NO_HOLDERS until the page's first pin): an array, as dense as the slots. */
+  private readonly pins: Holder[][] = [];
+  private used = 0;
+
+  constructor(private readonly chunkShift = 14) { this.slotMask = (1 << chunkShift) - 1; }
+
+  /** A new page's handle, its record in the next free slot. */
+  create(pfn: number): PageState {
+    return new PageState(pfn, this);
+  }
+
+  /** The next free slot, its record initialised. */
+  allocate(): number {
+    const slot = this.used++;
+    const k = slot & this.slotMask;
+    if (k === 0) this.chunks.push(newChunk(this.slotMask + 1));
+    initRecord(this.chunkOf(slot), k);
+    this.pins.push(NO_HOLDERS);
+    return slot;
+  }
+
+  chunkOf(slot: number): RecordChunk { return this.chunks[slot >>> this.chunkShift] as RecordChunk; }
+
+  pinsOf(slot: number): Holder[] { return this.pins[slot] ?? NO_HOLDERS; }
+
+  /** Forget a page's pins (a new life). */
+  clearPins(slot: number): void { this.pins[slot] = NO_HOLDERS; }
+
+  addPin(slot: number, h: Holder): void {
+    const list = this.pins[slot];
+    if (list === undefined || list === NO_HOLDERS) this.pins[slot] = [h]; else list.push(h);
   }
 }
