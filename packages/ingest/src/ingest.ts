@@ -65,6 +65,14 @@ export async function ingestTrace(opts: IngestOptions): Promise<IngestResult> {
   const workers = Math.max(1, Math.floor(opts.workers ?? Math.min(2, availableParallelism())));
   const batchRows = Math.max(1, Math.floor(opts.batchRows ?? 65536));
   const input = await openInput(opts.input);
+  try {
+    return await ingestOpened(opts, input, workers, batchRows, started);
+  } finally {
+    input.close();
+  }
+}
+
+async function ingestOpened(opts: IngestOptions, input: InputSource, workers: number, batchRows: number, started: number): Promise<IngestResult> {
   const head = await readHead(input, flushIntervalOf(opts, input));
   rejectNonText(head.bytes, input.display);
   const detected = detectFormat(sampleLines(head.bytes, head.eof), input.display, opts.format);
@@ -86,8 +94,11 @@ export async function ingestTrace(opts: IngestOptions): Promise<IngestResult> {
     variant = detected as Variant;
     const v = variant;
     merger = await writeEvents(input, batchRows, opts, async (onChunk, flushNow) => {
-      const pool = new ParserPool(workers, v);
-      try { await pump(input, head.bytes, pool, onChunk, flushNow, opts); } finally { await pool.close(); }
+      const chunker = new LineChunker(opts.chunkBytes ?? (input.live ? 256 * 1024 : DEFAULT_CHUNK), maxLineBytes(opts),
+        (line, max) => new PagetraceError(`line longer than ${max} bytes: not a text trace (limit: PAGETRACE_MAX_LINE_BYTES)`, { file: input.display, line }));
+      // Chunk buffers come back from the parser to be filled again.
+      const pool = new ParserPool(workers, v, (b) => chunker.pool.release(b));
+      try { await pump(input, head.bytes, chunker, pool, onChunk, flushNow, opts); } finally { await pool.close(); }
     });
   }
   const stacksPath = join(opts.outDir, RUN_FILES.stacks);
@@ -210,16 +221,15 @@ async function writeEvents(input: InputSource, batchRows: number, opts: IngestOp
 }
 
 /** Cut the input into line-aligned chunks, parse them on the pool, hand results on in order. */
-async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onChunk: ChunkSink,
+async function pump(input: InputSource, head: Uint8Array, chunker: LineChunker, pool: ParserPool, onChunk: ChunkSink,
   flushNow: () => Promise<void>, opts: IngestOptions): Promise<void> {
-  const live = input.live;
-  const chunker = new LineChunker(opts.chunkBytes ?? (live ? 256 * 1024 : DEFAULT_CHUNK), maxLineBytes(opts),
-    (line, max) => new PagetraceError(`line longer than ${max} bytes: not a text trace (limit: PAGETRACE_MAX_LINE_BYTES)`, { file: input.display, line }));
   const flushMs = flushIntervalOf(opts, input);
   const inflight: Array<Promise<ChunkResult>> = [];
   const maxInFlight = Math.max(2, pool.size * 2);
   const drainOne = async (): Promise<void> => {
-    await onChunk(await (inflight.shift() as Promise<ChunkResult>));
+    const c = await (inflight.shift() as Promise<ChunkResult>);
+    await onChunk(c);
+    pool.recycleRows(c.rows);
   };
   const submit = async (chunks: Array<LineChunk | null>): Promise<void> => {
     for (const c of chunks) {
@@ -231,7 +241,11 @@ async function pump(input: InputSource, head: Uint8Array, pool: ParserPool, onCh
   await submit(chunker.push(head));
   let pending: Promise<IteratorResult<Uint8Array>> | null = carried.get(input) ?? null;
   carried.delete(input);
-  for (;;) {
+  const readInto = pending === null && flushMs === 0 ? input.readInto : null;
+  if (readInto !== null) {
+    // A regular file: read straight into the chunk buffers.
+    for (let n = await readInto(chunker.space()); n > 0; n = await readInto(chunker.space())) await submit(chunker.commit(n));
+  } else for (;;) {
     pending ??= input.chunks.next();
     const next = flushMs > 0 ? await raceTimeout(pending, flushMs) : await pending;
     if (next === null) {

@@ -5,28 +5,46 @@
  */
 import { makeData, Utf8, Vector, type Data, type DataType, type Dictionary, type Int32 } from 'apache-arrow';
 
+/** Set bits per byte value. */
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, v) => { let c = 0; for (let x = v; x > 0; x >>= 1) c += x & 1; return c; });
+
+/** The validity bitmap of null flags ok[0, n) (each exactly 0 or 1), packed 8 rows at a time; none when nothing is null. */
 export function validity(ok: Uint8Array, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
   const bitmap = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (ok[i] === 1) bitmap[i >> 3]! |= 1 << (i & 7);
-    else nulls++;
+  let valid = 0;
+  const whole = n >> 3;
+  for (let byte = 0; byte < whole; byte++) {
+    const i = byte << 3;
+    const v = (ok[i] as number) | ((ok[i + 1] as number) << 1) | ((ok[i + 2] as number) << 2) | ((ok[i + 3] as number) << 3)
+      | ((ok[i + 4] as number) << 4) | ((ok[i + 5] as number) << 5) | ((ok[i + 6] as number) << 6) | ((ok[i + 7] as number) << 7);
+    bitmap[byte] = v;
+    valid += POPCOUNT[v] as number;
   }
+  for (let i = whole << 3; i < n; i++) {
+    if (ok[i] === 1) { bitmap[i >> 3]! |= 1 << (i & 7); valid++; }
+  }
+  const nulls = n - valid;
   return { bitmap: nulls === 0 ? undefined : bitmap, nullCount: nulls };
 }
 
-export function primitive<T extends DataType>(type: T, values: ArrayLike<number> & ArrayBufferView, n: number, ok?: Uint8Array): Data<T> {
+type Values = Int8Array | Uint16Array | Int32Array | Uint32Array;
+
+/**
+ * A primitive column from the first n rows (`width` values per row) of `values`, copied as
+ * they are: the row store keeps 0 in the slots of nulls (garbage there would make equal
+ * tables differ byte-wise).
+ */
+export function primitive<T extends DataType>(type: T, values: Values, n: number, ok?: Uint8Array, width = 1): Data<T> {
   const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
-  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values } as never) as Data<T>;
+  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values.slice(0, n * width) } as never) as Data<T>;
 }
 
-/** A 64-bit column from `n` (lo, hi) pairs; null rows are zeroed for determinism. */
+/** A 64-bit column from `n` (lo, hi) pairs (null rows hold 0). */
 export function int64<T extends DataType>(type: T, pairs: Int32Array | Uint32Array, n: number, ok?: Uint8Array, signed = false): Data<T> {
-  const copy = new Uint32Array(2 * n);
-  copy.set(pairs.subarray(0, 2 * n));
-  if (ok !== undefined) for (let i = 0; i < n; i++) if (ok[i] !== 1) { copy[2 * i] = 0; copy[2 * i + 1] = 0; }
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
+  const copy = pairs.slice(0, 2 * n);
   const values = signed ? new BigInt64Array(copy.buffer) : new BigUint64Array(copy.buffer);
-  return primitive(type, values as unknown as Uint32Array, n, ok);
+  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values } as never) as Data<T>;
 }
 
 /** Utf8 Data from per-row (start, len) into a byte heap; len -1 = null. */
@@ -96,14 +114,30 @@ export class GrowingDictionary {
   }
 }
 
+/** A dictionary column from ids (-1 = null, stored as index 0). */
 export function dictionaryColumn(type: Dictionary<Utf8, Int32>, ids: Int32Array, n: number, dict: GrowingDictionary): Data<Dictionary<Utf8, Int32>> {
-  const idx = new Int32Array(n);
-  const ok = new Uint8Array(n);
+  const { values, ok, max } = nonNegative(ids, n);
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
+  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values, dictionary: dict.vectorUpTo(max + 1) });
+}
+
+/** ids[0, n) with -1 (null) as 0, their null flags (undefined: none null) and the largest id. */
+export function nonNegative(ids: Int32Array, n: number): { values: Int32Array; ok: Uint8Array | undefined; max: number } {
   let max = -1;
+  let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = ids[i] as number;
-    if (v >= 0) { idx[i] = v; ok[i] = 1; if (v > max) max = v; }
+    if (v > max) max = v;
+    else if (v < 0) nulls++;
   }
-  const v = validity(ok, n);
-  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: idx, dictionary: dict.vectorUpTo(max + 1) });
+  if (nulls === 0) return { values: ids.slice(0, n), ok: undefined, max };
+  const values = new Int32Array(n);
+  const ok = new Uint8Array(n);
+  if (nulls < n) {
+    for (let i = 0; i < n; i++) {
+      const v = ids[i] as number;
+      if (v >= 0) { values[i] = v; ok[i] = 1; }
+    }
+  }
+  return { values, ok, max };
 }

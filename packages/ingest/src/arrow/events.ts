@@ -7,7 +7,7 @@ import {
 } from 'apache-arrow';
 import type { RowStore } from '../parse/row-store.js';
 import { EVENT_COLUMNS, eventsSchema, stacksSchema } from '../schema.js';
-import { dictionaryColumn, GrowingDictionary, int64, primitive, utf8FromHeap, utf8FromStrings } from './columns.js';
+import { dictionaryColumn, GrowingDictionary, int64, nonNegative, primitive, utf8FromHeap, utf8FromStrings } from './columns.js';
 
 type Builder = (s: RowStore, n: number, type: DataType) => Data;
 
@@ -23,36 +23,26 @@ export class EventBatchBuilder {
     const dict = (g: GrowingDictionary, pick: (s: RowStore) => Int32Array): Builder =>
       (s, n, t) => dictionaryColumn(t as Dictionary<Utf8, Int32>, pick(s), n, g);
     const byName: Record<string, Builder> = {
-      line: (s, n, t) => {
-        const pairs = new Uint32Array(2 * n);
-        for (let i = 0; i < n; i++) {
-          const v = s.line[i] as number;
-          pairs[2 * i] = v % 4294967296;
-          pairs[2 * i + 1] = Math.floor(v / 4294967296);
-        }
-        return int64(t, pairs, n);
-      },
+      line: (s, n, t) => int64(t, s.line, n),
       ts_ns: (s, n, t) => int64(t, s.ts, n, undefined, true),
-      cpu: (s, n, t) => primitive(t, s.cpu.slice(0, n), n),
-      pid: (s, n, t) => primitive(t, s.pid.slice(0, n), n),
-      tgid: (s, n, t) => primitive(t, zeroNulls(s.tgid.slice(0, n), s.tgidOk), n, s.tgidOk),
+      cpu: (s, n, t) => primitive(t, s.cpu, n),
+      pid: (s, n, t) => primitive(t, s.pid, n),
+      tgid: (s, n, t) => primitive(t, s.tgid, n, s.tgidOk),
       comm: dict(comm, (s) => s.comm),
       event: dict(event, (s) => s.event),
       pfn: (s, n, t) => int64(t, s.pfn, n, s.pfnOk),
-      order: (s, n, t) => primitive(t, zeroNulls(s.order.slice(0, n), s.orderOk), n, s.orderOk),
-      count: (s, n, t) => primitive(t, zeroNulls(s.count.slice(0, n), s.countOk), n, s.countOk),
-      mapcount: (s, n, t) => primitive(t, zeroNulls(s.mapcount.slice(0, n), s.mapcountOk), n, s.mapcountOk),
-      val: (s, n, t) => primitive(t, zeroNulls(s.val.slice(0, n), s.valOk), n, s.valOk),
-      ret: (s, n, t) => primitive(t, zeroNulls(s.ret.slice(0, n), s.retOk), n, s.retOk),
-      mt: (s, n, t) => primitive(t, zeroNulls(s.mt.slice(0, n), s.mtOk), n, s.mtOk),
+      order: (s, n, t) => primitive(t, s.order, n, s.orderOk),
+      count: (s, n, t) => primitive(t, s.count, n, s.countOk),
+      mapcount: (s, n, t) => primitive(t, s.mapcount, n, s.mapcountOk),
+      val: (s, n, t) => primitive(t, s.val, n, s.valOk),
+      ret: (s, n, t) => primitive(t, s.ret, n, s.retOk),
+      mt: (s, n, t) => primitive(t, s.mt, n, s.mtOk),
       flags: dict(flags, (s) => s.flags),
       gfp: dict(gfp, (s) => s.gfp),
       mapping: (s, n, t) => int64(t, s.mapping, n, s.mappingOk),
       stack_id: (s, n, t) => {
-        const ok = new Uint8Array(n);
-        const v = new Int32Array(n);
-        for (let i = 0; i < n; i++) { const x = s.stack[i] as number; if (x >= 0) { ok[i] = 1; v[i] = x; } }
-        return primitive(t, v, n, ok);
+        const { values, ok } = nonNegative(s.stack, n);
+        return primitive(t, values, n, ok);
       },
       args: (s, n) => utf8FromHeap(s.heap, s.argsStart, s.argsLen, n),
       pfn_end: (s, n, t) => int64(t, s.pfnEnd, n, s.pfnEndOk),
@@ -71,12 +61,6 @@ export class EventBatchBuilder {
     const data = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, data);
   }
-}
-
-/** Garbage in null slots would make equal tables differ byte-wise. */
-function zeroNulls<T extends Int32Array | Int8Array>(a: T, ok: Uint8Array): T {
-  for (let i = 0; i < a.length; i++) if (ok[i] !== 1) a[i] = 0;
-  return a;
 }
 
 /** stacks.arrow batches: `stack_id int32, frames list<utf8>`. */

@@ -20,8 +20,16 @@ type Target =
   | 'mapping' | 'ofs' | 'page' | 'alloc_page' | 'keep';
 
 interface FieldSpec { name: string; target: Target }
-/** `keys`: `name=` as latin1 bytes, compared in place against the chunk's bytes. */
-interface EventSpec { fields: FieldSpec[]; keys: Uint8Array[] }
+/**
+ * `keys`: `name=` as latin1 bytes, compared in place against the chunk's bytes; `codes`:
+ * each field's target as a small integer (the per-line switch compares numbers, not strings).
+ */
+interface EventSpec { fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array }
+
+const TARGET_CODES: readonly Target[] = [
+  'pfn', 'pfn_end', 'range', 'order', 'count', 'mapcount', 'val', 'ret', 'mt', 'flags', 'gfp', 'mapping', 'ofs', 'page', 'alloc_page', 'keep',
+];
+const enum T { pfn, pfnEnd, range, order, count, mapcount, val, ret, mt, flags, gfp, mapping, ofs, page, allocPage, keep }
 
 const PAGE_REF = 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt val:val';
 const PAGE_REF_RET = `${PAGE_REF} ret:ret`;
@@ -76,7 +84,11 @@ function compile(spec: string): EventSpec {
     const [name, target] = f.split(':') as [string, Target];
     return { name, target };
   });
-  return { fields, keys: fields.map((f) => Buffer.from(`${f.name}=`, 'latin1')) };
+  return {
+    fields,
+    keys: fields.map((f) => new Uint8Array(Buffer.from(`${f.name}=`, 'latin1'))),
+    codes: Int8Array.from(fields, (f) => TARGET_CODES.indexOf(f.target)),
+  };
 }
 
 const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
@@ -103,7 +115,9 @@ export function typedColumnsOf(event: string): string[] {
 export interface Interner { internBytes(bytes: Uint8Array, start: number, end: number): number }
 
 const u64: U64 = { lo: 0, hi: 0 };
-const starts: number[] = [];
+/** Per field of the line being parsed: where its key starts (-1 = absent) and where its value ends. */
+const starts = new Int32Array(16);
+const ends = new Int32Array(16);
 const RANGE = /^\((\S+) ~ (\S+)\)$/;
 
 /** What parseFields found: the typed columns hold everything, or not (args kept), or a value was unreadable. */
@@ -121,44 +135,64 @@ export type FieldsResult = typeof FIELDS_TYPED | typeof FIELDS_PARTIAL | typeof 
  */
 export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult {
-  const { fields, keys } = spec;
-  // Pass 1: where each known field starts (-1 = absent in this kernel's format).
+  const { keys, codes } = spec;
+  const nf = keys.length;
+  // Pass 1: where each known field starts, each searched after the previous one found.
   let cursor = argsStart;
-  let complete = true;
-  for (let i = 0; i < keys.length; i++) {
-    const at = findKey(bytes, keys[i] as Uint8Array, cursor, lineEnd);
-    starts[i] = at;
-    if (at >= 0) cursor = at + (keys[i] as Uint8Array).length;
-  }
   let firstFound = -1;
-  for (let i = 0; i < keys.length; i++) if ((starts[i] as number) >= 0) { firstFound = starts[i] as number; break; }
-  if (firstFound !== argsStart) complete = false; // text before the first field (e.g. filemap `dev 0:1 ino 400`)
+  for (let i = 0; i < nf; i++) {
+    const key = keys[i] as Uint8Array;
+    const at = findKey(bytes, key, cursor, lineEnd);
+    starts[i] = at;
+    if (at >= 0) {
+      cursor = at + key.length;
+      if (firstFound < 0) firstFound = at;
+    }
+  }
+  // Each value runs to the next found field (or the line end).
+  let next = lineEnd;
+  for (let i = nf - 1; i >= 0; i--) {
+    const at = starts[i] as number;
+    if (at >= 0) { ends[i] = next; next = at; }
+  }
+  // Text before the first field (e.g. filemap `dev 0:1 ino 400`) is not in any column.
+  let complete = firstFound === argsStart;
   let failedAlloc = false;
   let badValue = false;
-  // Pass 2: each value runs to the next found field.
-  for (let i = 0; i < fields.length; i++) {
+  // Pass 2: the values.
+  for (let i = 0; i < nf; i++) {
     const at = starts[i] as number;
     if (at < 0) continue;
-    const f = fields[i] as FieldSpec;
-    let end = lineEnd;
-    for (let j = i + 1; j < fields.length; j++) if ((starts[j] as number) >= 0) { end = starts[j] as number; break; }
     const from = at + (keys[i] as Uint8Array).length;
-    end = trimEnd(bytes, from, end);
-    if (f.target === 'keep') { complete = false; continue; }
-    if (!setField(f.target, bytes, from, end, store, r, dicts)) { complete = false; badValue = true; }
-    if (f.target === 'alloc_page' && isNullPointer(bytes, from, end)) failedAlloc = true;
+    const end = trimEnd(bytes, from, ends[i] as number);
+    const code = codes[i] as number;
+    if (code === T.keep) { complete = false; continue; }
+    if (!setField(code, bytes, from, end, store, r, dicts)) { complete = false; badValue = true; }
+    if (code === T.allocPage && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
   // A failed allocation has no page: pfn -1 / page NULL is never a key.
-  if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) store.pfnOk[r] = 0;
+  if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) {
+    store.pfnOk[r] = 0;
+    store.pfn[2 * r] = 0;
+    store.pfn[2 * r + 1] = 0;
+  }
   return badValue ? FIELDS_BAD_VALUE : complete ? FIELDS_TYPED : FIELDS_PARTIAL;
 }
 
-/** The first `key` at `from`, or after `from` preceded by a separator, before lineEnd; -1 if none. */
+/**
+ * The first `key` at `from`, or after `from` preceded by a separator, before lineEnd; -1 if
+ * none. In the kernel's print order the key is found right after the previous value, after
+ * a handful of separator tests.
+ */
 function findKey(bytes: Uint8Array, key: Uint8Array, from: number, lineEnd: number): number {
-  const k0 = key[0] as number;
   const last = lineEnd - key.length;
-  for (let at = from; at <= last; at++) {
-    if (bytes[at] === k0 && (at === from || isSeparator(bytes[at - 1] as number)) && bytesEqual(bytes, at, key)) return at;
+  if (from > last) return -1;
+  const k0 = key[0] as number;
+  if (bytes[from] === k0 && bytesEqual(bytes, from, key)) return from;
+  // One read per byte: a separator, then the key right after it.
+  for (let sep = from; sep < last; sep++) {
+    const c = bytes[sep] as number;
+    if ((c === 32 || c === 44 || c === 9) && bytes[sep + 1] === k0 && bytesEqual(bytes, sep + 1, key)) return sep + 1;
   }
   return -1;
 }
@@ -189,43 +223,50 @@ function isNullPointer(bytes: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
-function setField(target: Target, bytes: Uint8Array, a: number, b: number, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
-  switch (target) {
-    case 'pfn':
+function setField(code: number, bytes: Uint8Array, a: number, b: number, s: RowStore, r: number, dicts: { flags: Interner; gfp: Interner }): boolean {
+  switch (code) {
+    case T.pfn:
       if (!parseU64At(bytes, a, b, u64)) return false;
-      if (!isAllOnes(u64)) s.setU64('pfn', r, u64.lo, u64.hi);
+      if (!isAllOnes(u64)) setU64(s.pfn, s.pfnOk, r);
       return true;
-    case 'pfn_end':
+    case T.pfnEnd:
       if (!parseU64At(bytes, a, b, u64)) return false;
-      s.setU64('pfnEnd', r, u64.lo, u64.hi);
+      setU64(s.pfnEnd, s.pfnEndOk, r);
       return true;
-    case 'ofs':
+    case T.ofs:
       if (!parseU64At(bytes, a, b, u64)) return false;
-      s.setU64('ofs', r, u64.lo, u64.hi);
+      setU64(s.ofs, s.ofsOk, r);
       return true;
-    case 'range': {
+    case T.range: {
       const m = RANGE.exec(latin1At(bytes, a, b));
       if (m === null || !parseU64At(Buffer.from(m[1] as string, 'latin1'), 0, (m[1] as string).length, u64)) return false;
-      s.setU64('pfn', r, u64.lo, u64.hi);
+      setU64(s.pfn, s.pfnOk, r);
       if (!parseU64At(Buffer.from(m[2] as string, 'latin1'), 0, (m[2] as string).length, u64)) return false;
-      s.setU64('pfnEnd', r, u64.lo, u64.hi);
+      setU64(s.pfnEnd, s.pfnEndOk, r);
       return true;
     }
-    case 'mapping':
+    case T.mapping:
       if (!parsePointerAt(bytes, a, b, u64)) return false;
-      s.setU64('mapping', r, u64.lo, u64.hi);
+      setU64(s.mapping, s.mappingOk, r);
       return true;
-    case 'order': return setSmall(s.order, s.orderOk, r, parseInt32At(bytes, a, b, -128, 127));
-    case 'mt': return setSmall(s.mt, s.mtOk, r, parseInt32At(bytes, a, b, -128, 127));
-    case 'count': return setSmall(s.count, s.countOk, r, parseInt32At(bytes, a, b));
-    case 'mapcount': return setSmall(s.mapcount, s.mapcountOk, r, parseInt32At(bytes, a, b));
-    case 'val': return setSmall(s.val, s.valOk, r, parseInt32At(bytes, a, b));
-    case 'ret': return setSmall(s.ret, s.retOk, r, parseInt32At(bytes, a, b));
-    case 'flags': s.flags[r] = dicts.flags.internBytes(bytes, a, b); return true;
-    case 'gfp': s.gfp[r] = dicts.gfp.internBytes(bytes, a, b); return true;
-    case 'page': case 'alloc_page': return true;
-    case 'keep': return false;
+    case T.order: return setSmall(s.order, s.orderOk, r, parseInt32At(bytes, a, b, -128, 127));
+    case T.mt: return setSmall(s.mt, s.mtOk, r, parseInt32At(bytes, a, b, -128, 127));
+    case T.count: return setSmall(s.count, s.countOk, r, parseInt32At(bytes, a, b));
+    case T.mapcount: return setSmall(s.mapcount, s.mapcountOk, r, parseInt32At(bytes, a, b));
+    case T.val: return setSmall(s.val, s.valOk, r, parseInt32At(bytes, a, b));
+    case T.ret: return setSmall(s.ret, s.retOk, r, parseInt32At(bytes, a, b));
+    case T.flags: s.flags[r] = dicts.flags.internBytes(bytes, a, b); return true;
+    case T.gfp: s.gfp[r] = dicts.gfp.internBytes(bytes, a, b); return true;
+    case T.page: case T.allocPage: return true;
+    default: return false;
   }
+}
+
+/** The parsed u64 into a (lo, hi) column. */
+function setU64(col: Uint32Array, ok: Uint8Array, r: number): void {
+  col[2 * r] = u64.lo;
+  col[2 * r + 1] = u64.hi;
+  ok[r] = 1;
 }
 
 function setSmall(col: Int32Array | Int8Array, ok: Uint8Array, r: number, n: number): boolean {

@@ -62,12 +62,12 @@ export function isAllOnes(v: U64): boolean {
   return v.lo === 0xffffffff && v.hi === 0xffffffff;
 }
 
-/** Hex digit value of a byte, or -1. */
-function hexDigit(c: number): number {
+/** Hex digit value by byte, -1 for a non-digit (a table: this runs for every digit of every pfn and pointer). */
+const HEX_DIGIT = new Int8Array(256).map((_, c) => {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
   return l >= 97 && l <= 102 ? l - 87 : -1;
-}
+});
 
 /*
  * The *At parsers read a range [a, b) of the chunk's bytes (latin1: one byte per character):
@@ -84,7 +84,7 @@ export function latin1At(bytes: Uint8Array, a: number, b: number): string {
 function hex32(bytes: Uint8Array, a: number, b: number): number {
   let v = 0;
   for (let i = a; i < b; i++) {
-    const d = hexDigit(bytes[i] as number);
+    const d = HEX_DIGIT[bytes[i] as number] as number;
     if (d < 0) return -1;
     v = v * 16 + d;
   }

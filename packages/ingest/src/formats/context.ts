@@ -9,6 +9,7 @@
  * no substrings) because this runs for every line; it reads exactly what this regex reads:
  *   ^(.*?)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,7})\s+)?(\d+)(?:\.(\d+))?:(?: |$)
  */
+import { CHAR, Line } from './line.js';
 import { parseMicros, parseTimestamp, parseTimestampAt } from './timestamp.js';
 import { SKIP, type Token } from './types.js';
 
@@ -18,7 +19,7 @@ const LATENCY = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)us.: /;
 const LATENCY_SECS = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)(?:\.(\d+))?:(?: |$)/;
 const FUNCTION_LINE = /^\S+ <-\S/;
 
-/** JavaScript's \s within latin1. */
+/** JavaScript's \s within latin1 (the bytes are read as latin1 characters). */
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 160;
 }
@@ -28,7 +29,7 @@ function isDigit(c: number): boolean {
 }
 
 export interface ContextMatch {
-  /** Offset in the line where the text after the context starts. */
+  /** Offset in the line's bytes where the text after the context starts. */
   rest: number;
   flagsWidth: number;
   hasTgid: boolean;
@@ -36,15 +37,21 @@ export interface ContextMatch {
 
 const match: ContextMatch = { rest: 0, flagsWidth: 0, hasTgid: false };
 
-/** Match the context at line[from...]; fills tok's comm/pid/tgid/cpu/ts/irqContext. The result object is reused. */
-export function matchContext(line: string, tok: Token, latency: boolean, from = 0): ContextMatch | null {
+/**
+ * Match the context at bytes [from, line.end); fills tok's comm/pid/tgid/cpu/ts/irqContext.
+ * The result object is reused. Every read below is bounded by the line end: the bytes after
+ * it are the next line's.
+ */
+export function matchContext(line: Line, tok: Token, latency: boolean, from = line.start): ContextMatch | null {
   if (latency) return matchLatency(line, tok, from);
-  for (let dash = line.indexOf('-', from); dash >= 0; dash = line.indexOf('-', dash + 1)) {
-    const rest = contextAt(line, dash, tok);
+  const b = line.bytes;
+  const n = line.end;
+  for (let dash = indexOfByte(b, 45, from, n); dash >= 0; dash = indexOfByte(b, 45, dash + 1, n)) {
+    const rest = contextAt(b, n, dash, tok);
     if (rest === -2) return markBadTs(tok);
     if (rest >= 0) {
       let c0 = from;
-      while (line.charCodeAt(c0) === 32) c0++;
+      while (c0 < n && b[c0] === 32) c0++;
       tok.commStart = Math.min(c0, dash);
       tok.commEnd = dash;
       match.rest = rest;
@@ -54,92 +61,110 @@ export function matchContext(line: string, tok: Token, latency: boolean, from = 
   return null;
 }
 
-/** The context after the comm, with the pid's dash at `dash`: end offset, -1 (no match) or -2 (bad timestamp). */
-function contextAt(line: string, dash: number, tok: Token): number {
-  const n = line.length;
+function indexOfByte(b: Uint8Array, byte: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (b[i] === byte) return i;
+  return -1;
+}
+
+/** The context after the comm, with the pid's dash at `dash`, in a line ending at n: end offset, -1 (no match) or -2 (bad timestamp). */
+function contextAt(b: Uint8Array, n: number, dash: number, tok: Token): number {
   let i = dash + 1;
   let pid = 0;
   const p0 = i;
-  for (let c = line.charCodeAt(i); isDigit(c); c = line.charCodeAt(++i)) pid = pid * 10 + (c - 48);
+  for (; i < n; i++) {
+    const c = b[i] as number;
+    if (!isDigit(c)) break;
+    pid = pid * 10 + (c - 48);
+  }
   if (i === p0 || i - p0 > 10) return -1;
   const s0 = i;
-  while (i < n && isSpace(line.charCodeAt(i))) i++;
-  if (i === s0) return -1;
+  while (i < n && isSpace(b[i] as number)) i++;
+  if (i === s0 || i >= n) return -1;
   let tgid = NaN;
   let hasTgid = false;
-  if (line.charCodeAt(i) === 40 /* ( */) {
+  if (b[i] === 40 /* ( */) {
     let j = i + 1;
-    while (j < n && isSpace(line.charCodeAt(j))) j++;
+    while (j < n && isSpace(b[j] as number)) j++;
     const t0 = j;
-    let t = 0;
-    if (isDigit(line.charCodeAt(j))) { for (let c = line.charCodeAt(j); isDigit(c); c = line.charCodeAt(++j)) t = t * 10 + (c - 48); tgid = j - t0 > 10 ? NaN : t; }
-    else while (line.charCodeAt(j) === 45) j++;
-    if (j === t0 || line.charCodeAt(j) !== 41 /* ) */) return -1;
+    if (j < n && isDigit(b[j] as number)) {
+      let t = 0;
+      for (; j < n; j++) {
+        const c = b[j] as number;
+        if (!isDigit(c)) break;
+        t = t * 10 + (c - 48);
+      }
+      tgid = j - t0 > 10 ? NaN : t;
+    } else while (j < n && b[j] === 45) j++;
+    if (j === t0 || j >= n || b[j] !== 41 /* ) */) return -1;
     j++;
     const s1 = j;
-    while (j < n && isSpace(line.charCodeAt(j))) j++;
+    while (j < n && isSpace(b[j] as number)) j++;
     if (j === s1) return -1;
     i = j;
     hasTgid = true;
   }
-  if (line.charCodeAt(i) !== 91 /* [ */) return -1;
+  if (i >= n || b[i] !== 91 /* [ */) return -1;
   i++;
   const c0 = i;
   let cpu = 0;
-  for (let c = line.charCodeAt(i); isDigit(c); c = line.charCodeAt(++i)) cpu = cpu * 10 + (c - 48);
-  if (i === c0 || line.charCodeAt(i) !== 93 /* ] */) return -1;
+  for (; i < n; i++) {
+    const c = b[i] as number;
+    if (!isDigit(c)) break;
+    cpu = cpu * 10 + (c - 48);
+  }
+  if (i === c0 || i >= n || b[i] !== 93 /* ] */) return -1;
   i++;
   const s2 = i;
-  while (i < n && isSpace(line.charCodeAt(i))) i++;
+  while (i < n && isSpace(b[i] as number)) i++;
   if (i === s2) return -1;
   // Optional flags column (\S{1,7} then whitespace), tried first as the regex does.
   let f = i;
-  while (f < n && !isSpace(line.charCodeAt(f))) f++;
+  while (f < n && !isSpace(b[f] as number)) f++;
   let flagsWidth = 0;
   let end = -1;
   if (f - i >= 1 && f - i <= 7 && f < n) {
     let t = f;
-    while (t < n && isSpace(line.charCodeAt(t))) t++;
-    end = timestampAt(line, t, tok);
+    while (t < n && isSpace(b[t] as number)) t++;
+    end = timestampAt(b, n, t, tok);
     if (end >= 0) flagsWidth = f - i;
   }
-  if (end === -1) end = timestampAt(line, i, tok);
+  if (end === -1) end = timestampAt(b, n, i, tok);
   if (end < 0) return end;
   tok.pid = pid;
   tok.tgid = tgid;
   tok.cpu = cpu;
-  tok.irqContext = flagsWidth >= 3 ? line[i + 2] as string : '';
+  tok.irqContext = flagsWidth >= 3 ? CHAR[b[i + 2] as number] as string : '';
   match.flagsWidth = flagsWidth;
   match.hasTgid = hasTgid;
   return end;
 }
 
-/** `(\d+)(?:\.(\d+))?:(?: |$)` at i: the offset after it, -1 when absent, -2 when out of range. */
-function timestampAt(line: string, i: number, tok: Token): number {
+/** `(\d+)(?:\.(\d+))?:(?: |$)` at i (line end n): the offset after it, -1 when absent, -2 when out of range. */
+function timestampAt(b: Uint8Array, n: number, i: number, tok: Token): number {
   const s0 = i;
-  while (isDigit(line.charCodeAt(i))) i++;
+  while (i < n && isDigit(b[i] as number)) i++;
   if (i === s0) return -1;
   const s1 = i;
   let f0 = -1;
   let f1 = -1;
-  if (line.charCodeAt(i) === 46 /* . */) {
+  if (i < n && b[i] === 46 /* . */) {
     f0 = i + 1;
     i = f0;
-    while (isDigit(line.charCodeAt(i))) i++;
+    while (i < n && isDigit(b[i] as number)) i++;
     if (i === f0) return -1;
     f1 = i;
   }
-  if (line.charCodeAt(i) !== 58 /* : */) return -1;
+  if (i >= n || b[i] !== 58 /* : */) return -1;
   i++;
-  if (i < line.length) {
-    if (line.charCodeAt(i) !== 32) return -1;
+  if (i < n) {
+    if (b[i] !== 32) return -1;
     i++;
   }
-  return parseTimestampAt(line, s0, s1, f0, f1, tok) ? i : -2;
+  return parseTimestampAt(b, s0, s1, f0, f1, tok) ? i : -2;
 }
 
-function matchLatency(line: string, tok: Token, from: number): ContextMatch | null {
-  const text = from === 0 ? line : line.slice(from);
+function matchLatency(line: Line, tok: Token, from: number): ContextMatch | null {
+  const text = from === line.start ? line.text() : line.slice(from);
   let m = LATENCY.exec(text);
   const secs = m === null;
   if (secs) m = LATENCY_SECS.exec(text);
@@ -173,41 +198,38 @@ for (let c = 0; c < 256; c++) {
   NAME_CHAR[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 45 ? 1 : 0;
 }
 
-function isNameChar(c: number): boolean {
-  return NAME_CHAR[c & 0xff] === 1 && c < 256;
-}
-
 /**
  * After the context: `<stack trace>`, `EVENT: ARGS`, or a function-tracer `func <-parent`.
  * Sets tok.kind/event/argsStart. Returns false when nothing fits.
  */
-export function classifyAfterContext(line: string, start: number, tok: Token): boolean {
-  const n = line.length;
-  if (line.charCodeAt(start) === 60 /* < */ && (line.startsWith('<stack trace', start) || line.startsWith('<user stack trace', start))) {
+export function classifyAfterContext(line: Line, start: number, tok: Token): boolean {
+  const b = line.bytes;
+  const n = line.end;
+  const c = start < n ? b[start] as number : -1;
+  if (c === 60 /* < */ && (startsWithAt(b, n, start, '<stack trace') || startsWithAt(b, n, start, '<user stack trace'))) {
     tok.kind = 'stack_header';
-    tok.userStack = line.charCodeAt(start + 1) === 117 /* u */;
+    tok.userStack = b[start + 1] === 117 /* u */;
     return true;
   }
   let i = start;
-  while (i < n && isNameChar(line.charCodeAt(i))) i++;
-  if (i > start && line.charCodeAt(i) === 58 /* : */ && (i + 1 === n || line.charCodeAt(i + 1) === 32)) {
+  while (i < n && NAME_CHAR[b[i] as number] === 1) i++;
+  if (i > start && i < n && b[i] === 58 /* : */ && (i + 1 === n || b[i + 1] === 32)) {
     // trace-cmd's stack events carry the frames on the following `=>` lines.
     // First-character guard: two startsWith calls per event line showed in the profile.
-    const c = line.charCodeAt(start);
-    if ((c === 107 /* k */ && line.startsWith('kernel_stack:', start)) || (c === 117 /* u */ && line.startsWith('user_stack:', start))) {
+    if ((c === 107 /* k */ && startsWithAt(b, n, start, 'kernel_stack:')) || (c === 117 /* u */ && startsWithAt(b, n, start, 'user_stack:'))) {
       tok.kind = 'stack_header';
-      tok.userStack = line.charCodeAt(start) === 117;
+      tok.userStack = c === 117;
       return true;
     }
     tok.kind = 'event';
     tok.eventStart = start;
     tok.eventEnd = i;
     let a = i + 1;
-    while (line.charCodeAt(a) === 32) a++;
+    while (a < n && b[a] === 32) a++;
     tok.argsStart = a;
     return true;
   }
-  if (FUNCTION_LINE.test(start === 0 ? line : line.slice(start))) {
+  if (FUNCTION_LINE.test(start === line.start ? line.text() : line.slice(start))) {
     tok.kind = 'event';
     tok.eventStart = -1; // the function tracer's event: no name in the line
     tok.eventEnd = -1;
@@ -217,23 +239,33 @@ export function classifyAfterContext(line: string, start: number, tok: Token): b
   return false;
 }
 
+/** Bytes [at, ...) of a line ending at n spell the latin1 string s. */
+export function startsWithAt(b: Uint8Array, n: number, at: number, s: string): boolean {
+  if (n - at < s.length) return false;
+  for (let k = 0; k < s.length; k++) if (b[at + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
 /** `CPU:N [LOST n EVENTS]`, `CPU:N [LOST EVENTS]`, `CPU:N [n EVENTS DROPPED]`, `CPU:N [EVENTS DROPPED]`. */
 const LOST = /^CPU:(\d+) \[(?:LOST (?:(\d+) )?EVENTS|(?:(\d+) )?EVENTS DROPPED)\]\s*$/;
 const BUFFER_STARTED = /^##### CPU (\d+) buffer started ####\s*$/;
 
-export function matchMarker(line: string, tok: Token): boolean {
-  if (line.charCodeAt(0) === 67 /* C */) {
-    const m = LOST.exec(line);
+/** A marker line at bytes [from, line.end) (trace-cmd: after the instance prefix). */
+export function matchMarker(line: Line, tok: Token, from = line.start): boolean {
+  const c0 = from < line.end ? line.bytes[from] : -1;
+  if (c0 === 67 /* C */) {
+    const text = line.slice(from);
+    const m = LOST.exec(text);
     if (m === null) return false;
     tok.kind = 'marker';
     tok.cpu = Number(m[1]);
     const n = m[2] ?? m[3];
     tok.markerCount = n === undefined ? null : Number(n);
-    tok.markerKind = line.includes('DROPPED') ? 'dropped' : 'lost';
+    tok.markerKind = text.includes('DROPPED') ? 'dropped' : 'lost';
     return true;
   }
-  if (line.charCodeAt(0) === 35 /* # */) {
-    const m = BUFFER_STARTED.exec(line);
+  if (c0 === 35 /* # */) {
+    const m = BUFFER_STARTED.exec(line.slice(from));
     if (m === null) return false;
     tok.kind = 'marker';
     tok.cpu = Number(m[1]);
@@ -244,11 +276,13 @@ export function matchMarker(line: string, tok: Token): boolean {
   return false;
 }
 
-/** ` => func` (ftrace), `=> func (addr)` (trace-cmd): the frame text after `=> `. */
-export function matchArrowFrame(line: string, tok: Token): boolean {
-  let i = 0;
-  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
-  if (line.charCodeAt(i) !== 61 /* = */ || line.charCodeAt(i + 1) !== 62 /* > */) return false;
+/** ` => func` (ftrace), `=> func (addr)` (trace-cmd) at bytes [from, line.end): the frame text after `=> `. */
+export function matchArrowFrame(line: Line, tok: Token, from = line.start): boolean {
+  const b = line.bytes;
+  const n = line.end;
+  let i = from;
+  while (i < n && (b[i] === 32 || b[i] === 9)) i++;
+  if (i + 1 >= n || b[i] !== 61 /* = */ || b[i + 1] !== 62 /* > */) return false;
   tok.kind = 'frame';
   tok.frame = line.slice(i + 2).trim();
   return true;
@@ -268,7 +302,7 @@ export function contextStats(lines: readonly string[], latency: boolean, strip: 
   const st: ContextStats = { events: 0, flagsWidth: new Map(), tgid: 0, counter: 0, digits: new Map(), paddedNames: 0 };
   const tok = { commStart: 0, commEnd: 0, pid: 0, tgid: NaN, cpu: 0, tsHi: 0, tsLo: 0, tsCounter: false, tsDigits: 0 } as Token;
   for (const raw of lines) {
-    const line = strip(raw);
+    const line = Line.of(strip(raw));
     const ctx = matchContext(line, tok, latency);
     if (ctx === null) continue;
     const { flagsWidth, hasTgid, rest } = ctx;

@@ -114,7 +114,7 @@ function addRecord(c: CsvChunk, header: string[], record: string[], line: number
   const s = c.store;
   const r = s.addRow();
   try {
-    s.line[r] = line;
+    s.setLine(r, line);
     c.recordStack = -1;
     for (let i = 0; i < header.length; i++) setCell(c, r, header[i] as string, (record[i] ?? '').trim());
     c.acct.events++;

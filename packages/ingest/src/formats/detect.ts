@@ -6,6 +6,7 @@ import { PagetraceError } from '../errors.js';
 import type { Frontend } from '../meta-types.js';
 import { sniff as sniffCsv } from './csv-sniff.js';
 import { LINE_FRONTENDS, lineFrontend } from './index.js';
+import { Line } from './line.js';
 import { newToken, type Variant } from './types.js';
 
 const TRACE_DAT = Buffer.from([0x17, 0x08, 0x44, 0x74, 0x72, 0x61, 0x63, 0x69, 0x6e, 0x67]);
@@ -41,11 +42,12 @@ function bestLineFrontend(sampleLines: readonly string[]): Variant | null {
   let best: Variant | null = null;
   let bestEvents = -1;
   const tok = newToken();
+  const lines = sampleLines.map((l) => Line.of(l));
   for (const fe of LINE_FRONTENDS) {
     const v = fe.sniff(sampleLines);
     if (v === null) continue;
     let events = 0;
-    for (const line of sampleLines) {
+    for (const line of lines) {
       fe.tokenize(line, tok, v, false);
       if (tok.kind === 'event') events++;
     }

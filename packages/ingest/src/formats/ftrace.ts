@@ -5,6 +5,7 @@
  * `##### CPU N buffer started ####`, function-tracer lines, any trace clock.
  */
 import { classifyAfterContext, contextStats, matchArrowFrame, matchContext, matchMarker, mostCommon } from './context.js';
+import type { Line } from './line.js';
 import { SKIP, type FrontendModule, type Token, type Variant } from './types.js';
 
 const identity = (l: string): string => l;
@@ -33,25 +34,28 @@ export function sniff(firstLines: readonly string[]): Variant | null {
   };
 }
 
-export function tokenize(line: string, tok: Token, variant: Variant): void {
-  const c0 = line.charCodeAt(0);
+export function tokenize(line: Line, tok: Token, variant: Variant): void {
+  const b = line.bytes;
+  const s = line.start;
+  const n = line.end;
+  if (s === n) { tok.kind = 'header'; return; }
+  const c0 = b[s] as number;
   if (c0 === 35 /* # */) {
     if (!matchMarker(line, tok)) tok.kind = 'header';
     return;
   }
-  if (line.length === 0) { tok.kind = 'header'; return; }
   if (c0 === 32 || c0 === 61) {
     // Frames are ` => func`; event lines start with the right-aligned task name.
-    let i = 0;
-    while (line.charCodeAt(i) === 32) i++;
-    if (line.charCodeAt(i) === 61 && matchArrowFrame(line, tok)) return;
+    let i = s;
+    while (i < n && b[i] === 32) i++;
+    if (i < n && b[i] === 61 && matchArrowFrame(line, tok)) return;
   }
   if (c0 === 67 /* C */ && matchMarker(line, tok)) return;
-  tokenizeContextLine(line, 0, tok, variant.latency);
+  tokenizeContextLine(line, s, tok, variant.latency);
 }
 
-/** Context + what follows; shared with trace-cmd (after its instance prefix). */
-export function tokenizeContextLine(line: string, from: number, tok: Token, latency: boolean): void {
+/** Context + what follows from byte `from`; shared with trace-cmd (after its instance prefix). */
+export function tokenizeContextLine(line: Line, from: number, tok: Token, latency: boolean): void {
   tok.reason = SKIP.unparsed;
   const ctx = matchContext(line, tok, latency, from);
   if (ctx === null || !classifyAfterContext(line, ctx.rest, tok)) tok.kind = 'unparsed';

@@ -6,6 +6,7 @@
  * The `sys:event:` token is found by shape, not by column.
  */
 import { parseTimestamp } from './timestamp.js';
+import type { Line } from './line.js';
 import { SKIP, type FrontendModule, type Token, type Variant } from './types.js';
 
 // 1 comm, 2 pid-or-tid, 3 tid (pid/tid form), 4 cpu, 5 secs, 6 frac, 7 sys:event
@@ -37,7 +38,10 @@ export function sniff(firstLines: readonly string[]): Variant | null {
   };
 }
 
-export function tokenize(line: string, tok: Token, _variant: Variant, inCallchain: boolean): void {
+/** Regex-driven on the line's text (made once per line); offsets are then moved to the line's bytes. */
+export function tokenize(ref: Line, tok: Token, _variant: Variant, inCallchain: boolean): void {
+  const line = ref.text();
+  const base = ref.start;
   const c0 = line.charCodeAt(0);
   if (c0 === 9 /* tab */) { setFrame(line, tok); return; }
   if (line.length === 0 || (c0 === 32 && line.trim().length === 0)) {
@@ -50,8 +54,8 @@ export function tokenize(line: string, tok: Token, _variant: Variant, inCallchai
     const comm = m[1] as string;
     let i = 0;
     while (comm.charCodeAt(i) === 32) i++;
-    tok.commStart = i;
-    tok.commEnd = comm.length;
+    tok.commStart = base + i;
+    tok.commEnd = base + comm.length;
     tok.pid = Number(m[3] ?? m[2]);
     tok.tgid = m[3] === undefined ? NaN : Number(m[2]);
     tok.cpu = m[4] === undefined ? 0 : Number(m[4]);
@@ -61,12 +65,12 @@ export function tokenize(line: string, tok: Token, _variant: Variant, inCallchai
     let e = m[0].length;
     if (e > 0 && line.charCodeAt(e - 1) !== 58) e--;
     e--;
-    tok.eventEnd = e;
-    tok.eventStart = e - full.length + full.lastIndexOf(':') + 1;
+    tok.eventEnd = base + e;
+    tok.eventStart = base + e - full.length + full.lastIndexOf(':') + 1;
     tok.kind = 'event';
     let a = m[0].length;
     while (line.charCodeAt(a) === 32) a++;
-    tok.argsStart = a;
+    tok.argsStart = base + a;
     return;
   }
   if (inCallchain && SPACE_FRAME.test(line)) { setFrame(line, tok); return; }

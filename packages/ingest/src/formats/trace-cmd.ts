@@ -5,8 +5,9 @@
  * `kernel_stack: <stack trace >` + `=> func (addr)` frames, `CPU:N [n EVENTS DROPPED]`,
  * trace-cmd 2.x `version = N` / `CPU N is empty` notices.
  */
-import { contextStats, matchArrowFrame, matchMarker, mostCommon } from './context.js';
+import { contextStats, matchArrowFrame, matchMarker, mostCommon, startsWithAt } from './context.js';
 import { tokenizeContextLine } from './ftrace.js';
+import type { Line } from './line.js';
 import { type FrontendModule, type Token, type Variant } from './types.js';
 
 const CPUS = /^cpus=(\d+)\s*$/;
@@ -56,18 +57,26 @@ function stripInstance(line: string, instance: string): string {
   return line.startsWith(instance) && line.charCodeAt(instance.length) === 58 /* : */ ? line.slice(instance.length + 1) : line;
 }
 
-export function tokenize(line: string, tok: Token, variant: Variant): void {
-  if (line.length === 0 || line.charCodeAt(0) === 35 /* # */) { tok.kind = 'header'; return; }
-  let from = 0;
-  if (variant.instance !== null && line.startsWith(variant.instance) && line.charCodeAt(variant.instance.length) === 58) {
-    from = variant.instance.length + 1;
+export function tokenize(line: Line, tok: Token, variant: Variant): void {
+  const b = line.bytes;
+  const s = line.start;
+  const n = line.end;
+  if (s === n || b[s] === 35 /* # */) { tok.kind = 'header'; return; }
+  let from = s;
+  const instance = variant.instance;
+  if (instance !== null && s + instance.length < n && startsWithAt(b, n, s, instance) && b[s + instance.length] === 58) {
+    from = s + instance.length + 1;
   }
-  const body = from === 0 ? line : line.slice(from);
-  const c0 = body.charCodeAt(0);
-  if ((c0 === 32 || c0 === 61) && matchArrowFrame(body, tok)) return;
-  if (c0 === 67 /* C */ && matchMarker(body, tok)) return;
-  if (CPUS.test(body) || NOTICE.test(body)) { tok.kind = 'header'; return; }
+  const c0 = from < n ? b[from] as number : -1;
+  if ((c0 === 32 || c0 === 61) && matchArrowFrame(line, tok, from)) return;
+  if (c0 === 67 /* C */ && matchMarker(line, tok, from)) return;
+  // `cpus=N` starts with c, the notices with v or C: no regex for the other lines.
+  if ((c0 === 99 || c0 === 118 || c0 === 67) && isNotice(line.slice(from))) { tok.kind = 'header'; return; }
   tokenizeContextLine(line, from, tok, variant.latency);
+}
+
+function isNotice(body: string): boolean {
+  return CPUS.test(body) || NOTICE.test(body);
 }
 
 export const traceCmd: FrontendModule = { frontend: 'trace-cmd', sniff, tokenize };

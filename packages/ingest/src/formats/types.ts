@@ -1,8 +1,10 @@
 /**
  * What a front-end's line tokenizer produces. One mutable `Token` is reused for every line
  * (no per-line objects in the hot loop); the chunk parser reads it right after tokenize().
+ * Offsets are absolute positions in the line's bytes (`Line.bytes`), not line-relative.
  */
 import type { Frontend } from '../meta-types.js';
+import type { Line } from './line.js';
 
 export type LineKind =
   | 'event' // a trace event with its context
@@ -35,7 +37,7 @@ export type MarkerKind = 'lost' | 'dropped' | 'buffer_started';
 
 export interface Token {
   kind: LineKind;
-  /** Task name: `line.slice(commStart, commEnd)` (indices avoid a string per line). */
+  /** Task name: bytes [commStart, commEnd) (offsets avoid a string per line). */
   commStart: number;
   commEnd: number;
   pid: number;
@@ -55,10 +57,10 @@ export interface Token {
   irqContext: string;
   /** stack_header: a user-space stack (`<user stack trace>`, trace-cmd user_stack). */
   userStack: boolean;
-  /** Event name without system prefix: `line.slice(eventStart, eventEnd)`. */
+  /** Event name without system prefix: bytes [eventStart, eventEnd) (-1: the function tracer's). */
   eventStart: number;
   eventEnd: number;
-  /** Argument text: `line.slice(argsStart)` (the tokenizer works on one line string). */
+  /** Argument text: bytes [argsStart, line end). */
   argsStart: number;
   frame: string;
   markerKind: MarkerKind;
@@ -83,7 +85,7 @@ export interface FrontendModule {
    * Tokenize one line (no line terminator). `inCallchain` tells perf-script whether a
    * callchain is open (a blank line then ends it).
    */
-  tokenize(line: string, tok: Token, variant: Variant, inCallchain: boolean): void;
+  tokenize(line: Line, tok: Token, variant: Variant, inCallchain: boolean): void;
 }
 
 /** Skip reasons are a closed, documented set (meta.lines.skipped_by_reason keys). */

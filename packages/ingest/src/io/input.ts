@@ -4,7 +4,7 @@
  * hashed (sha256) and counted for progress as they pass.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { close as closeFd, createReadStream, open as openFd, read as readFd } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -28,6 +28,14 @@ export interface InputSource {
   chunks: AsyncIterator<Uint8Array>;
   /** Hex sha256 of the raw bytes (complete once `chunks` is exhausted). */
   sha256(): string;
+  /**
+   * Regular uncompressed files: read the next bytes straight into `target` (hashed and
+   * counted like `chunks`); 0 at the end. Saves a buffer and a copy per read. Only once no
+   * `chunks.next()` is pending. null for other inputs.
+   */
+  readInto: ((target: Uint8Array) => Promise<number>) | null;
+  /** Release the file (idempotent; also done at the end of the input). */
+  close(): void;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -37,19 +45,25 @@ export async function openInput(path: string): Promise<InputSource> {
   let size: number | null = null;
   let live = path === '-';
   let raw: AsyncIterable<Buffer>;
+  let file: RegularFile | null = null;
   if (path === '-') {
     raw = process.stdin;
   } else {
     const st = await stat(path).catch((e: NodeJS.ErrnoException) => { throw fileError(path, e); });
     if (st.isDirectory()) throw new PagetraceError('is a directory, not a trace file', { file: path });
     live = st.isFIFO();
-    if (st.isFile()) size = st.size;
-    raw = createReadStream(path, { highWaterMark: READ_CHUNK });
+    if (st.isFile()) {
+      size = st.size;
+      file = await RegularFile.open(path);
+      raw = file.chunks();
+    } else {
+      raw = createReadStream(path, { highWaterMark: READ_CHUNK });
+    }
   }
   const hash = createHash('sha256');
   const src: InputSource = {
     path, display, size, live, compression: 'none', bytesRead: 0, chunks: undefined as never,
-    sha256: () => hash.copy().digest('hex'),
+    sha256: () => hash.copy().digest('hex'), readInto: null, close: () => file?.close(),
   };
   const counted = countAndHash(raw, src, hash, path);
   const it = counted[Symbol.asyncIterator]();
@@ -58,7 +72,56 @@ export async function openInput(path: string): Promise<InputSource> {
   src.compression = compressionOf(head);
   const rest = prepend(head, it);
   src.chunks = (src.compression === 'none' ? rest : decompress(rest, src.compression, display))[Symbol.asyncIterator]();
+  if (file !== null && src.compression === 'none') {
+    const f = file;
+    src.readInto = async (target) => {
+      const n = await f.read(target).catch((e: NodeJS.ErrnoException) => { throw fileError(path, e); });
+      if (n > 0) {
+        hash.update(target.subarray(0, n));
+        src.bytesRead += n;
+      }
+      return n;
+    };
+  }
   return src;
+}
+
+/** A regular file read at an advancing position, into fresh buffers (`chunks`) or the caller's (`read`). */
+class RegularFile {
+  private pos = 0;
+  private closed = false;
+
+  private constructor(private readonly fd: number) {}
+
+  static open(path: string): Promise<RegularFile> {
+    return new Promise((resolve, reject) => openFd(path, 'r', (e, fd) => (e ? reject(fileError(path, e)) : resolve(new RegularFile(fd)))));
+  }
+
+  /** Bytes read into target (0 at the end of the file, which also closes it). */
+  read(target: Uint8Array): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    return new Promise((resolve, reject) => readFd(this.fd, target, 0, target.length, this.pos, (e, n) => {
+      if (e) { this.close(); reject(e); return; }
+      this.pos += n;
+      if (n === 0) this.close();
+      resolve(n);
+    }));
+  }
+
+  async* chunks(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const b = Buffer.allocUnsafeSlow(READ_CHUNK);
+      const n = await this.read(b);
+      if (n === 0) return;
+      yield n === b.length ? b : b.subarray(0, n);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeFd(this.fd, () => {});
+  }
 }
 
 function fileError(path: string, e: NodeJS.ErrnoException): PagetraceError {

@@ -9,6 +9,7 @@
 import { isAscii } from 'node:buffer';
 import { FIELDS_BAD_VALUE, FIELDS_TYPED, parseFields, specFor, type EventSpec } from '../events/fields.js';
 import { lineFrontend } from '../formats/index.js';
+import { Line } from '../formats/line.js';
 import { newToken, SKIP, type Variant } from '../formats/types.js';
 import { Accounting } from './accounting.js';
 import { Dict } from './dict.js';
@@ -64,13 +65,14 @@ export interface ChunkResult {
 const utf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
-export function parseChunk(bytes: Uint8Array, startLine: number, variant: Variant): ChunkResult {
+/** `rows`: an empty store to fill (one handed back for reuse), else a new one. */
+export function parseChunk(bytes: Uint8Array, startLine: number, variant: Variant, rows?: RowStore): ChunkResult {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = buf.toString('latin1');
+  const line = new Line();
   const highBytes = !isAscii(buf);
   const fe = lineFrontend(variant.frontend);
   const tok = newToken();
-  const store = new RowStore(Math.max(1024, bytes.length >> 7));
+  const store = rows ?? new RowStore(Math.max(1024, bytes.length >> 7));
   const dicts = { comm: new Dict(), event: new Dict(), flags: new Dict(), gfp: new Dict() };
   const acct = new Accounting();
   const stackIds = new Map<string, number>();
@@ -102,13 +104,13 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
 
   let lineNo = startLine - 1;
   let pos = 0;
-  const len = text.length;
+  const len = buf.length;
   while (pos < len) {
-    let nl = text.indexOf('\n', pos);
+    let nl = buf.indexOf(10, pos);
     if (nl < 0) nl = len;
     let end = nl;
-    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-    const line = text.slice(pos, end);
+    if (end > pos && buf[end - 1] === 13) end--;
+    line.set(buf, pos, end);
     lineNo++;
     acct.linesIn++;
     fe.tokenize(line, tok, variant, inLeading || open !== null);
@@ -128,13 +130,13 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
         closeOpen();
         if (tok.tsCounter !== (variant.clock === 'counter')) { acct.skip(SKIP.clockMismatch, lineNo); break; }
         if (nl === len && bytes[len - 1] !== 10) { acct.skip(SKIP.cutOff, lineNo); break; }
-        const r = addEvent(store, tok, lineNo, buf, pos, dicts);
+        const r = addEvent(store, tok, lineNo, buf, dicts);
         const ev = store.event[r] as number;
         let spec = specs[ev];
         if (spec === undefined) spec = specs[ev] = specFor(dicts.event.values[ev] as string);
-        const fields = spec === null ? null : parseFields(spec, buf, pos + tok.argsStart, end, store, r, dicts);
+        const fields = spec === null ? null : parseFields(spec, buf, tok.argsStart, end, store, r, dicts);
         if (fields === FIELDS_BAD_VALUE) acct.badField(dicts.event.values[ev] as string, lineNo);
-        setArgs(store, r, buf, pos, tok.argsStart, end, highBytes, fields !== FIELDS_TYPED);
+        setArgs(store, r, buf, tok.argsStart, end, highBytes, fields !== FIELDS_TYPED);
         acct.events++;
         if (perf) open = { frames: [], target: r, cpu: tok.cpu, ctx: '', rowsBefore: r, cpuEventsBefore: 0, line: lineNo + 1, entryLines: 0, frameLines: 0, skipReason: null };
         else targets.eventSeen(tok.cpu, r, tok.irqContext);
@@ -189,27 +191,26 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
   };
 }
 
-/** A row for the event line starting at byte `lineStart` of the chunk (tok's offsets are line-relative). */
-function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, bytes: Uint8Array, lineStart: number,
+/** A row for an event line (tok's offsets are positions in the chunk's bytes). */
+function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, bytes: Uint8Array,
   dicts: { comm: Dict; event: Dict }): number {
   const r = store.addRow();
-  store.line[r] = lineNo;
+  store.setLine(r, lineNo);
   store.ts[2 * r] = tok.tsLo | 0;
   store.ts[2 * r + 1] = tok.tsHi | 0;
   store.cpu[r] = tok.cpu;
   store.pid[r] = tok.pid;
   if (!Number.isNaN(tok.tgid)) { store.tgid[r] = tok.tgid; store.tgidOk[r] = 1; }
-  store.comm[r] = dicts.comm.internBytes(bytes, lineStart + tok.commStart, lineStart + tok.commEnd);
+  store.comm[r] = dicts.comm.internBytes(bytes, tok.commStart, tok.commEnd);
   // The function tracer's lines name no event: the kernel calls it `function`.
-  store.event[r] = tok.eventStart < 0 ? dicts.event.intern('function') : dicts.event.internBytes(bytes, lineStart + tok.eventStart, lineStart + tok.eventEnd);
+  store.event[r] = tok.eventStart < 0 ? dicts.event.intern('function') : dicts.event.internBytes(bytes, tok.eventStart, tok.eventEnd);
   return r;
 }
 
 /** Raw argument bytes, copied straight from the input (latin1: string index = byte offset). */
-function setArgs(store: RowStore, r: number, buf: Buffer, lineStart: number, argsStart: number, lineEnd: number,
+function setArgs(store: RowStore, r: number, buf: Buffer, from: number, lineEnd: number,
   highBytes: boolean, keep: boolean): void {
   if (!keep) return;
-  const from = lineStart + argsStart;
   if (highBytes) {
     const slice = buf.subarray(from, lineEnd);
     if (slice.some((b) => b >= 0x80)) { store.setArgs(r, encoder.encode(utf8.decode(slice))); return; }
@@ -220,8 +221,10 @@ function setArgs(store: RowStore, r: number, buf: Buffer, lineStart: number, arg
 const ENTRIES = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)\s+#P:(\d+)/;
 const CPUS = /^cpus=(\d+)/;
 
-function headerFacts(line: string, acct: Accounting): void {
-  const c0 = line.charCodeAt(0);
+function headerFacts(ref: Line, acct: Accounting): void {
+  const c0 = ref.at(0);
+  if (c0 !== 35 && c0 !== 99) return;
+  const line = ref.text();
   if (c0 === 35) {
     const m = ENTRIES.exec(line);
     if (m !== null) {

@@ -3,13 +3,16 @@
  * chunk parser (ids local to the chunk) and the main thread's pending rows (global ids):
  * append() copies a chunk in with id remapping; takeFront() hands out a batch's rows.
  *
- * 64-bit columns are kept as little-endian (lo, hi) 32-bit pairs so they can be filled
- * exactly from text without BigInt, and viewed as BigInt64Array/BigUint64Array for Arrow.
+ * 64-bit columns (line numbers too) are kept as little-endian (lo, hi) 32-bit pairs so they
+ * can be filled exactly without BigInt, and viewed as BigInt64Array/BigUint64Array for Arrow.
+ * The `*Ok` null flags hold exactly 0 or 1 (the batch builder packs them 8 at a time), and
+ * the value slots of a null are 0 (rows are cleared in bulk before use; the builder copies
+ * values as they are).
  */
 
 /** Typed-array columns: [name, constructor, elements per row]. */
 const COLUMNS = [
-  ['line', Float64Array, 1],
+  ['line', Uint32Array, 2],
   ['ts', Int32Array, 2],
   ['cpu', Uint16Array, 1],
   ['pid', Int32Array, 1],
@@ -34,7 +37,7 @@ const COLUMNS = [
 ] as const;
 
 type ColumnName = (typeof COLUMNS)[number][0];
-type TypedArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Int8Array | Uint8Array;
+type TypedArray = Int32Array | Uint32Array | Uint16Array | Int8Array | Uint8Array;
 export type U64Column = 'pfn' | 'mapping' | 'pfnEnd' | 'ofs';
 
 /** Plain-object form, transferable between threads. */
@@ -45,7 +48,7 @@ export class RowStore {
   capacity: number;
   heap: Uint8Array;
   heapLen = 0;
-  line!: Float64Array; ts!: Int32Array; cpu!: Uint16Array; pid!: Int32Array; tgid!: Int32Array; tgidOk!: Uint8Array;
+  line!: Uint32Array; ts!: Int32Array; cpu!: Uint16Array; pid!: Int32Array; tgid!: Int32Array; tgidOk!: Uint8Array;
   comm!: Int32Array; event!: Int32Array;
   pfn!: Uint32Array; pfnOk!: Uint8Array; order!: Int8Array; orderOk!: Uint8Array;
   count!: Int32Array; countOk!: Uint8Array; mapcount!: Int32Array; mapcountOk!: Uint8Array;
@@ -57,16 +60,40 @@ export class RowStore {
   /** A store with room for `capacity` rows, or one wrapping posted column data. */
   constructor(capacity = 4096, data?: RowStoreData) {
     // Both paths assign the same properties in the same order: one object shape for all stores.
-    this.capacity = data === undefined ? Math.max(16, capacity) : data.line.length;
+    this.capacity = data === undefined ? Math.max(16, capacity) : data.cpu.length;
     for (const [name, Ctor, w] of COLUMNS) {
       (this as unknown as Record<string, TypedArray>)[name] = data === undefined ? new Ctor(this.capacity * w) : data[name];
     }
     this.heap = data === undefined ? new Uint8Array(Math.max(1024, capacity * 32)) : data.heap;
-    if (data !== undefined) { this.length = data.length; this.heapLen = data.heapLen; }
+    if (data !== undefined) { this.length = data.length; this.heapLen = data.heapLen; } else this.clearRows(0);
   }
 
   static fromData(d: RowStoreData): RowStore {
     return new RowStore(0, d);
+  }
+
+  /**
+   * An empty store over the full buffers of posted column data (handed back for reuse, so a
+   * parser thread does not allocate and zero ~5 MB per chunk, nor the main thread adopt as
+   * much new external memory, which drives its Mark-Compacts). Old values stay in the
+   * buffers: addRow() resets the null flags, and the batch builder zeroes every null slot.
+   */
+  static reuse(d: RowStoreData): RowStore {
+    const full = {} as Record<string, TypedArray>;
+    let capacity = Infinity;
+    for (const [name, Ctor, w] of COLUMNS) {
+      const a = new Ctor(d[name].buffer as ArrayBuffer);
+      full[name] = a;
+      capacity = Math.min(capacity, Math.floor(a.length / w));
+    }
+    const rows = full as unknown as RowStoreData;
+    for (const [name, , w] of COLUMNS) rows[name] = full[name]!.subarray(0, capacity * w) as never;
+    rows.heap = new Uint8Array(d.heap.buffer as ArrayBuffer);
+    rows.length = 0;
+    rows.heapLen = 0;
+    const store = new RowStore(0, rows);
+    store.clearRows(0);
+    return store;
   }
 
   /** The columns trimmed to length (for posting to another thread). */
@@ -95,6 +122,7 @@ export class RowStore {
       (this as unknown as Record<string, TypedArray>)[name] = next;
     }
     this.capacity = cap;
+    this.clearRows(this.length);
   }
 
   reserveHeap(bytes: number): void {
@@ -106,14 +134,25 @@ export class RowStore {
     this.heap = next;
   }
 
-  /** Append an empty row (all nullable columns null) and return its index. */
+  /** Line number of row r (as a (lo, hi) pair: exact beyond 2^32 lines). */
+  setLine(r: number, line: number): void {
+    const hi = line >= TWO32 ? Math.floor(line / TWO32) : 0;
+    this.line[2 * r] = line - hi * TWO32;
+    this.line[2 * r + 1] = hi;
+  }
+
+  /**
+   * Append an empty row (all nullable columns null) and return its index. Rows past `length`
+   * are kept empty in bulk (clearRows) rather than row by row: this runs once per event.
+   */
   addRow(): number {
     if (this.length === this.capacity) this.grow(this.length + 1);
-    const r = this.length++;
-    this.tgidOk[r] = 0; this.pfnOk[r] = 0; this.orderOk[r] = 0; this.countOk[r] = 0; this.mapcountOk[r] = 0;
-    this.valOk[r] = 0; this.retOk[r] = 0; this.mtOk[r] = 0; this.mappingOk[r] = 0; this.pfnEndOk[r] = 0; this.ofsOk[r] = 0;
-    this.flags[r] = -1; this.gfp[r] = -1; this.stack[r] = -1; this.argsLen[r] = -1;
-    return r;
+    return this.length++;
+  }
+
+  /** Make rows [from, capacity) empty: null flags and values 0, ids -1 (null). */
+  private clearRows(from: number): void {
+    for (const [name, , w] of COLUMNS) this.col(name).fill(NULL_IS_MINUS_ONE.has(name) ? -1 : 0, from * w);
   }
 
   setU64(col: U64Column, r: number, lo: number, hi: number): void {
@@ -185,6 +224,11 @@ export class RowStore {
     for (let i = 0; i < rest; i++) starts[i] = (starts[i] as number) - first;
   }
 }
+
+const TWO32 = 4294967296;
+
+/** Id columns whose null is -1 (flags, gfp, stack) and argsLen (-1: no args); every other column's empty value is 0. */
+const NULL_IS_MINUS_ONE = new Set<string>(['flags', 'gfp', 'stack', 'argsLen']);
 
 function remap(src: Int32Array, dst: Int32Array, base: number, n: number, map: Int32Array): void {
   for (let i = 0; i < n; i++) {
