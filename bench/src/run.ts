@@ -244,7 +244,15 @@ async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes:
   if (id !== 'replay' && id !== 'replay-floor' && id !== 'duckdb') row.mbPerSec = traceBytes / 2 ** 20 / seconds;
   if (events !== undefined) { row.events = events; row.eventsPerSec = events / seconds; }
   if (id.startsWith('ingest') && typeof details.skipped === 'number' && details.skipped > 0) row.note = `${details.skipped} lines skipped`;
+  if (id === 'check') row.note = checkStagesNote(details.result);
   return row;
+}
+
+/** check's own stage timings: replay runs beside the report, so replay and report overlap. */
+function checkStagesNote(result: unknown): string | undefined {
+  const t = (result as { timings?: Record<string, number> } | null)?.timings;
+  if (t === undefined) return undefined;
+  return `ingest ${t.ingest_s?.toFixed(2)} s, then replay ${t.replay_s?.toFixed(2)} s beside report ${t.report_s?.toFixed(2)} s`;
 }
 
 /** DuckDB: rows/s over open (view registration) + first full scan. */
