@@ -5,15 +5,15 @@
  *
  * It is not a competitor to replay (which does far more); it tells what "close to what the
  * machine allows" means for the issue's replay target (>= 20 M events/s), and shows the
- * techniques: batch by batch from a random-access file reader, the next batch's read
- * overlapping this batch's work, exactly as replayRun reads (memory follows pages, not the
+ * techniques: batch by batch from a random-access file reader into two reused buffers, the
+ * next batch's read overlapping this batch's work, exactly as replayRun reads (memory follows pages, not the
  * trace), dictionary ids mapped once per batch, 64-bit pfns read as two 32-bit halves instead
  * of BigInt, page state in typed arrays behind an open-addressing pfn index (no Map, no
  * per-page objects).
  */
 import type { Data, Vector } from 'apache-arrow';
 import { EVENT_COLUMNS } from '@pagetrace/ingest';
-import { forEachBatchPrefetched } from '@pagetrace/replay';
+import { forEachBatch } from '@pagetrace/replay';
 
 const enum Op { Other, Set, Mod, ModTest, ModReturn, ModUnless, Freeze, Unfreeze, Alloc, Free }
 
@@ -102,8 +102,9 @@ export async function replayFloor(eventsArrow: string): Promise<ReplayFloorResul
   let events = 0;
   let countMismatches = 0;
   let opOfId: Uint8Array = new Uint8Array(0);
-  // The reader replayRun uses: each batch read once from its offset, the next one in flight.
-  await forEachBatchPrefetched(eventsArrow, (batch) => {
+  // The reader replayRun uses: each batch read once from its offset into one of two reused
+  // buffers, the next one in flight (the batch is valid only inside this callback).
+  await forEachBatch(eventsArrow, (batch) => {
     const eventData = batch.getChildAt(EVENT)!.data[0]!;
     opOfId = opsOf(eventData.dictionary!, opOfId);
     const ids = eventData.values as Int32Array;

@@ -4,7 +4,7 @@
  */
 export type { Anomaly, ReplayOptions, ReplaySummary, ReplayHooks, Severity, PfnRange, ProfileChoice, DeviceRangeReport } from './types.js';
 export { createReplayer, DEFAULT_REORDER_WINDOW_EVENTS, DEFAULT_REORDER_WINDOW_NS, type Replayer, type ReplayResult, type ReplayerHooks } from './processor.js';
-export { replayRun, readRunMeta, readBatches, forEachBatchPrefetched } from './replay-run.js';
+export { replayRun, readRunMeta, readBatches, forEachBatch, forEachBatchPrefetched } from './replay-run.js';
 export { ANOMALY_KINDS, type AnomalyKindDoc } from './kinds.js';
 export { ANOMALY_COLUMNS, PAGE_COLUMNS, anomaliesSchema, pagesSchema } from './schema.js';
 export { PROFILES, profileByName, parseKernelVersion } from './model/profiles.js';

@@ -74,6 +74,12 @@ assertFusedMatchesRegistry();
 /** Events whose pages are looked up ahead of the replay (their records fit in L2). */
 const WARM_WINDOW = 128;
 
+/**
+ * Rows decoded at a time (a multiple of WARM_WINDOW): ~85 KB of decoded columns, which stay
+ * in the L2 cache from decoding to replay.
+ */
+const DECODE_BLOCK = 1024;
+
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
 
@@ -172,19 +178,35 @@ export class ReplayProcessor implements Replayer {
     if (this.chosen === null) this.start(cols, ops, batch.numRows);
     this.refreshComms(cols.comm);
     const flagBits = flagBitsOf(cols.flags);
+    const d = this.decoded;
+    const n = batch.numRows;
+    for (let from = 0; from < n; from += DECODE_BLOCK) {
+      const count = Math.min(DECODE_BLOCK, n - from);
+      d.fill(from, count, cols);
+      d.fillOps(ops);
+      this.replayBlock(d, from, flagBits);
+    }
+    const e = this.ev;
+    this.end = { ts: e.ts, line: e.line, row: this.row - 1 };
+  }
+
+  /** The events of one decoded block (rows from .. from + d.length - 1 of the batch). */
+  private replayBlock(d: DecodedBatch, from: number, flagBits: Uint8Array | null): void {
     const model = this.model as PageModel;
     const ctx = this.ctx as DetectorContext;
     const e = this.ev;
-    const n = batch.numRows;
-    const d = this.decoded;
-    d.fill(n, cols);
+    const n = d.length;
     const slots = this.slots.length >= n ? this.slots : (this.slots = new Int32Array(n));
-    for (let i = 0; i < n; i++, this.row++) {
+    // Loop state in locals (written back below): the loop reads no field of `this` per event
+    // unless something is pending.
+    let row = this.row;
+    let nextLost = this.nextLostLine();
+    for (let i = 0; i < n; i++, row++) {
       // Every WARM_WINDOW events, look up the pages of the next window in one tight pass: the
       // lookups are independent, so their cache misses overlap instead of stalling one by one.
       if (i % WARM_WINDOW === 0) model.warm(d.pfn, d.pfnEnd, i, Math.min(n, i + WARM_WINDOW), slots);
-      this.decode(d, ops, i, e);
-      while (this.lostNext < this.lostLines.length && e.line > (this.lostLines[this.lostNext] as number)) { model.lossEpoch++; this.lostNext++; }
+      this.decode(d, i, from + i, row, e);
+      while (e.line > nextLost) { model.lossEpoch++; this.lostNext++; nextLost = this.nextLostLine(); }
       if (this.pendingHead < this.pending.length) this.expirePending(e);
       if (e.op !== OP.OTHER && isPageRefOp(e.op)) this.pageRefEvents++;
       if (e.pfn < 0) {
@@ -203,14 +225,19 @@ export class ReplayProcessor implements Replayer {
       const slot = slots[i] as number;
       const p = slot >= 0 ? model.at(slot, e.pfn) : model.page(e.pfn);
       const bits = e.flagsIndex >= 0 && flagBits !== null ? (flagBits[e.flagsIndex] as number) : 0;
-      e.mappingKind = d.mappingValid[i] === 0 ? MAPPING.UNKNOWN : mappingKindOf(d.mappingHi[i] as number, d.mappingLo[i] as number);
+      e.mappingKind = d.mappingKind[i] as number;
       e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
       if (this.pendingByPfn.size > 0) this.explainPending(p, e);
       checkEvent(e, p, ctx);
       model.touch(p, e);
       model.apply(p, e, e.mappingKind, bits);
     }
-    this.end = { ts: e.ts, line: e.line, row: this.row - 1 };
+    this.row = row;
+  }
+
+  /** Line of the next lost-events marker not yet passed (Infinity after the last). */
+  private nextLostLine(): number {
+    return this.lostNext < this.lostLines.length ? (this.lostLines[this.lostNext] as number) : Infinity;
   }
 
   finish(): ReplayResult {
@@ -262,27 +289,28 @@ export class ReplayProcessor implements Replayer {
     if (d !== null && d.length !== this.commNames.length) this.commNames = col.entries();
   }
 
-  private decode(d: DecodedBatch, ops: Op[], i: number, e: EventView): void {
-    e.row = this.row;
-    e.batchIndex = i;
+  private decode(d: DecodedBatch, i: number, batchIndex: number, row: number, e: EventView): void {
+    e.row = row;
+    e.batchIndex = batchIndex;
     e.line = d.line[i] as number;
     e.ts = d.ts[i] as number;
     e.cpu = d.cpu[i] as number;
     e.pid = d.pid[i] as number;
     e.commIndex = d.comm[i] as number;
     e.eventIndex = d.event[i] as number;
-    e.op = ops[e.eventIndex] ?? OP.OTHER;
+    e.op = d.op[i] as Op;
     e.pfn = d.pfn[i] as number;
     e.order = d.order[i] as number;
     const has = d.has[i] as number;
+    // Values are 0 where null (decoded that way): no branch per field.
     e.hasCount = (has & HAS_COUNT) !== 0;
-    e.count = e.hasCount ? (d.count[i] as number) : 0;
+    e.count = d.count[i] as number;
     e.hasMapcount = (has & HAS_MAPCOUNT) !== 0;
-    e.mapcount = e.hasMapcount ? (d.mapcount[i] as number) : 0;
+    e.mapcount = d.mapcount[i] as number;
     e.hasVal = (has & HAS_VAL) !== 0;
-    e.val = e.hasVal ? (d.val[i] as number) : 0;
+    e.val = d.val[i] as number;
     e.hasRet = (has & HAS_RET) !== 0;
-    e.ret = e.hasRet ? (d.ret[i] as number) : 0;
+    e.ret = d.ret[i] as number;
     e.flagsIndex = d.flagsIndex[i] as number;
     e.stackId = d.stack[i] as number;
     e.pfnEnd = d.pfnEnd[i] as number;
@@ -431,19 +459,6 @@ function pageTotals(pages: readonly PageState[]): PageTotals {
   }
   return t;
 }
-
-/** MAPPING.* of a non-null mapping= value given as its two 32-bit words. */
-function mappingKindOf(hi: number, lo: number): number {
-  if (hi === 0 && lo === 0) return MAPPING.NONE;
-  // Only real kernel pointers (no_hash_pointers / hash-ptr off) carry the PAGE_MAPPING_* bits.
-  if (hi < 0xffff0000) return MAPPING.UNKNOWN;
-  switch (lo & 3) {
-    case 0: return MAPPING.FILE;
-    case 2: return MAPPING.MOVABLE;
-    default: return MAPPING.ANON;
-  }
-}
-
 
 /**
  * Per flags-dictionary entry: swap cache (PG_swapcache = owner_priv_1 on swapbacked pages),
