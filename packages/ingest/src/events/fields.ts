@@ -9,7 +9,7 @@
  * all others keep their raw argument text, so nothing is ever lost.
  */
 import type { RowStore } from '../parse/row-store.js';
-import { isAllOnes, latin1At, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
+import { HEX_DIGIT, isAllOnes, latin1At, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
 
 /**
  * Where a field goes. `page` is never a key (ftrace hashes it, perf/trace-cmd print the pfn
@@ -24,7 +24,7 @@ interface FieldSpec { name: string; target: Target }
  * `keys`: `name=` as latin1 bytes, compared in place against the chunk's bytes; `codes`:
  * each field's target as a small integer (the per-line switch compares numbers, not strings).
  */
-interface EventSpec { fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array }
+interface EventSpec { fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array; scans: Int8Array }
 
 const TARGET_CODES: readonly Target[] = [
   'pfn', 'pfn_end', 'range', 'order', 'count', 'mapcount', 'val', 'ret', 'mt', 'flags', 'gfp', 'mapping', 'ofs', 'page', 'alloc_page', 'keep',
@@ -88,7 +88,24 @@ function compile(spec: string): EventSpec {
     fields,
     keys: fields.map((f) => new Uint8Array(Buffer.from(`${f.name}=`, 'latin1'))),
     codes: Int8Array.from(fields, (f) => TARGET_CODES.indexOf(f.target)),
+    scans: Int8Array.from(fields, (f) => scanKindOf(f.target)),
   };
+}
+
+/**
+ * How the print-order pass reads a value while looking for its end: small integers as
+ * decimals, pfns as 0x-hex, pointers as hex (what the kernel prints); anything else, or a
+ * value not spelled that way, is parsed afterwards by setField from its range.
+ */
+const enum Scan { plain, int, hexU64, pointer }
+
+function scanKindOf(target: Target): Scan {
+  switch (target) {
+    case 'order': case 'mt': case 'count': case 'mapcount': case 'val': case 'ret': return Scan.int;
+    case 'pfn': return Scan.hexU64;
+    case 'mapping': return Scan.pointer;
+    default: return Scan.plain;
+  }
 }
 
 const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
@@ -115,9 +132,14 @@ export function typedColumnsOf(event: string): string[] {
 export interface Interner { internBytes(bytes: Uint8Array, start: number, end: number): number }
 
 const u64: U64 = { lo: 0, hi: 0 };
-/** Per field of the line being parsed: where its key starts (-1 = absent) and where its value ends. */
-const starts = new Int32Array(16);
-const ends = new Int32Array(16);
+/** Per field of the line being parsed: where its value starts (-1 = field absent) and ends (trimmed). */
+const valueStarts = new Int32Array(16);
+const valueEnds = new Int32Array(16);
+/** Per field: what the print-order pass already read from its value (a Read), and the number (an int, or u64 lo/hi). */
+const readKinds = new Int8Array(16);
+const readLo = new Float64Array(16);
+const readHi = new Float64Array(16);
+const enum Read { none, int, u64 }
 const RANGE = /^\((\S+) ~ (\S+)\)$/;
 
 /** What parseFields found: the typed columns hold everything, or not (args kept), or a value was unreadable. */
@@ -132,42 +154,162 @@ export type FieldsResult = typeof FIELDS_TYPED | typeof FIELDS_PARTIAL | typeof 
  * the chunk (latin1, read in place: see numbers.ts). FIELDS_TYPED when the typed columns
  * hold everything the text said (then `args` may stay null); FIELDS_BAD_VALUE when a value
  * was unreadable, so the caller can account for it instead of leaving a silent NULL.
+ *
+ * The value ranges come from `locateInPrintOrder` when the line is laid out the way the
+ * kernel prints it (almost always), else from `locateBySearch`; both give the same ranges
+ * for such a line, so the tables do not depend on which one answered.
  */
 export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult {
-  const { keys, codes } = spec;
+  const complete = locateInPrintOrder(spec.keys, spec.scans, bytes, argsStart, lineEnd) || locateBySearch(spec.keys, bytes, argsStart, lineEnd);
+  return storeValues(spec.codes, bytes, complete, store, r, dicts);
+}
+
+/** parseFields without the print-order pass (tests: both must fill the same columns). */
+export function parseFieldsBySearch(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
+  dicts: { flags: Interner; gfp: Interner }): FieldsResult {
+  return storeValues(spec.codes, bytes, locateBySearch(spec.keys, bytes, argsStart, lineEnd), store, r, dicts);
+}
+
+/**
+ * The value ranges of a line printed in the kernel's order: each key right after the
+ * previous value's first separator (one look at each byte, no search). False, with nothing
+ * decided, as soon as the line is not laid out that way: the search then decides.
+ *
+ * Why the ranges equal the search's: the search looks for key i from just after key i-1's
+ * `=` (the cursor): at the cursor itself, then after each separator in turn. Here the cursor
+ * is checked first (a match there means an empty value: declined), then the first
+ * separator after it; a value cannot hold a separator before that one, so a key found
+ * there is the one the search finds, and the value, trimmed, is [cursor, separator).
+ * A key not found there is declined, unless only separators (or nothing) follow: then no
+ * later key can be found by the search either, except at the cursor (checked).
+ */
+function locateInPrintOrder(keys: Uint8Array[], scans: Int8Array, bytes: Uint8Array, argsStart: number, lineEnd: number): boolean {
   const nf = keys.length;
-  // Pass 1: where each known field starts, each searched after the previous one found.
+  let key = keys[0] as Uint8Array;
+  if (!keyAt(bytes, key, argsStart, lineEnd)) return false;
+  let from = argsStart + key.length;
+  for (let i = 1; i < nf; i++) {
+    key = keys[i] as Uint8Array;
+    if (keyAt(bytes, key, from, lineEnd)) return false;
+    const sep = scanValue(scans[i - 1] as number, i - 1, bytes, from, lineEnd);
+    valueStarts[i - 1] = from;
+    valueEnds[i - 1] = sep;
+    if (keyAt(bytes, key, sep + 1, lineEnd)) {
+      from = sep + 1 + key.length;
+      continue;
+    }
+    // The rest of the line is the last value (plus separators): keys i.. are absent.
+    for (let s = sep; s < lineEnd; s++) if (!isSeparator(bytes[s] as number)) return false;
+    for (let j = i + 1; j < nf; j++) if (keyAt(bytes, keys[j] as Uint8Array, from, lineEnd)) return false;
+    for (let j = i; j < nf; j++) valueStarts[j] = -1;
+    return true;
+  }
+  const end = trimEnd(bytes, from, lineEnd);
+  // A value read up to a separator that is not its end (`val=1 x`) must be parsed from its range.
+  if (scanValue(scans[nf - 1] as number, nf - 1, bytes, from, end) !== end) readKinds[nf - 1] = Read.none;
+  valueStarts[nf - 1] = from;
+  valueEnds[nf - 1] = end;
+  return true;
+}
+
+/**
+ * The first separator at or after `from` (or `to`), reading field i's value on the way as
+ * its Scan kind says. readKinds[i] tells whether the value was exactly such a number,
+ * digits from `from` to the separator, spelled the way parseInt32At / parseU64At /
+ * parsePointerAt accept it and with the number they would give (int: 1–9 digits, so
+ * never out of int32 range; hex: 1–16 digits).
+ */
+function scanValue(kind: number, i: number, bytes: Uint8Array, from: number, to: number): number {
+  readKinds[i] = Read.none;
+  let p = from;
+  if (kind === Scan.int) {
+    const neg = bytes[p] === 45; /* - */
+    if (neg) p++;
+    const first = p;
+    let n = 0;
+    for (; p < to; p++) {
+      const d = (bytes[p] as number) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    const digits = p - first;
+    if ((p === to || isSeparator(bytes[p] as number)) && digits > 0 && digits <= 9) {
+      readKinds[i] = Read.int;
+      readLo[i] = neg ? -n : n;
+      return p;
+    }
+  } else if (kind === Scan.hexU64 || kind === Scan.pointer) {
+    const prefixed = to - p > 2 && bytes[p] === 48 && ((bytes[p + 1] as number) | 0x20) === 120; /* 0x */
+    if (prefixed) p += 2;
+    if (prefixed || (kind === Scan.pointer && bytes[p] !== 40 /* ( */)) {
+      const first = p;
+      let lo = 0;
+      let hi = 0;
+      for (; p < to; p++) {
+        const d = HEX_DIGIT[bytes[p] as number] as number;
+        if (d < 0) break;
+        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+        lo = ((lo << 4) | d) >>> 0;
+      }
+      const digits = p - first;
+      if ((p === to || isSeparator(bytes[p] as number)) && digits > 0 && digits <= 16) {
+        readKinds[i] = Read.u64;
+        readLo[i] = lo;
+        readHi[i] = hi;
+        return p;
+      }
+    }
+  }
+  while (p < to && !isSeparator(bytes[p] as number)) p++;
+  return p;
+}
+
+/**
+ * The value ranges of any line: each known key searched after the previous one found, each
+ * value running to the next found key (or the line end), trimmed. True when the text
+ * starts with the first found key (text before it, e.g. filemap's `dev 0:1 ino 400`, is in
+ * no column).
+ */
+function locateBySearch(keys: Uint8Array[], bytes: Uint8Array, argsStart: number, lineEnd: number): boolean {
+  const nf = keys.length;
   let cursor = argsStart;
   let firstFound = -1;
   for (let i = 0; i < nf; i++) {
     const key = keys[i] as Uint8Array;
     const at = findKey(bytes, key, cursor, lineEnd);
-    starts[i] = at;
+    readKinds[i] = Read.none;
+    valueStarts[i] = at < 0 ? -1 : at + key.length;
     if (at >= 0) {
       cursor = at + key.length;
       if (firstFound < 0) firstFound = at;
     }
   }
-  // Each value runs to the next found field (or the line end).
   let next = lineEnd;
   for (let i = nf - 1; i >= 0; i--) {
-    const at = starts[i] as number;
-    if (at >= 0) { ends[i] = next; next = at; }
+    const from = valueStarts[i] as number;
+    if (from < 0) continue;
+    valueEnds[i] = trimEnd(bytes, from, next);
+    next = from - (keys[i] as Uint8Array).length;
   }
-  // Text before the first field (e.g. filemap `dev 0:1 ino 400`) is not in any column.
-  let complete = firstFound === argsStart;
+  return firstFound === argsStart;
+}
+
+/** The located values into row r's columns (`complete`: no text outside the fields). */
+function storeValues(codes: Int8Array, bytes: Uint8Array, complete: boolean, store: RowStore, r: number,
+  dicts: { flags: Interner; gfp: Interner }): FieldsResult {
+  let typed = complete;
   let failedAlloc = false;
   let badValue = false;
-  // Pass 2: the values.
-  for (let i = 0; i < nf; i++) {
-    const at = starts[i] as number;
-    if (at < 0) continue;
-    const from = at + (keys[i] as Uint8Array).length;
-    const end = trimEnd(bytes, from, ends[i] as number);
+  for (let i = 0; i < codes.length; i++) {
+    const from = valueStarts[i] as number;
+    if (from < 0) continue;
+    const end = valueEnds[i] as number;
     const code = codes[i] as number;
-    if (code === T.keep) { complete = false; continue; }
-    if (!setField(code, bytes, from, end, store, r, dicts)) { complete = false; badValue = true; }
+    if (code === T.keep) { typed = false; continue; }
+    const read = readKinds[i] as number;
+    const ok = read === Read.none ? setField(code, bytes, from, end, store, r, dicts) : setRead(code, read, i, store, r);
+    if (!ok) { typed = false; badValue = true; }
     if (code === T.allocPage && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
   // A failed allocation has no page: pfn -1 / page NULL is never a key.
@@ -176,7 +318,32 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
     store.pfn[2 * r] = 0;
     store.pfn[2 * r + 1] = 0;
   }
-  return badValue ? FIELDS_BAD_VALUE : complete ? FIELDS_TYPED : FIELDS_PARTIAL;
+  return badValue ? FIELDS_BAD_VALUE : typed ? FIELDS_TYPED : FIELDS_PARTIAL;
+}
+
+/** setField for a value the print-order pass already read (same checks, same columns). */
+function setRead(code: number, read: number, i: number, s: RowStore, r: number): boolean {
+  if (read === Read.u64) {
+    u64.lo = readLo[i] as number;
+    u64.hi = readHi[i] as number;
+    if (code === T.mapping) setU64(s.mapping, s.mappingOk, r);
+    else if (!isAllOnes(u64)) setU64(s.pfn, s.pfnOk, r); // T.pfn
+    return true;
+  }
+  const n = readLo[i] as number;
+  switch (code) {
+    case T.order: return setSmall(s.order, s.orderOk, r, n >= -128 && n <= 127 ? n : NaN);
+    case T.mt: return setSmall(s.mt, s.mtOk, r, n >= -128 && n <= 127 ? n : NaN);
+    case T.count: return setSmall(s.count, s.countOk, r, n);
+    case T.mapcount: return setSmall(s.mapcount, s.mapcountOk, r, n);
+    case T.val: return setSmall(s.val, s.valOk, r, n);
+    default: return setSmall(s.ret, s.retOk, r, n); // T.ret
+  }
+}
+
+/** `key` (`name=`) at `at`, wholly before lineEnd. */
+function keyAt(bytes: Uint8Array, key: Uint8Array, at: number, lineEnd: number): boolean {
+  return at + key.length <= lineEnd && bytes[at] === key[0] && bytesEqual(bytes, at, key);
 }
 
 /**
