@@ -25,7 +25,7 @@ import { DeviceRanges } from './model/device-ranges.js';
 import { EventView } from './model/event.js';
 import { FLAG_LRU, FLAG_SLAB, FLAG_SWAPCACHE, FLAG_USER_PAGE, MAPPING, PageModel } from './model/model.js';
 import { OP, OP_COUNT, isPageRefOp, opOfEventName, type Op } from './model/ops.js';
-import type { PageState } from './model/page.js';
+import type { PageSeq, PageState } from './model/page.js';
 import { chooseProfile, type ChosenProfile, type TraceEvidence } from './model/profiles.js';
 import { inferDeviceRanges, type InferredRange } from './model/infer-device.js';
 import type { Anomaly, ReplayHooks, ReplayOptions, ReplaySummary, Severity } from './types.js';
@@ -86,8 +86,10 @@ export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
 export interface ReplayResult {
   summary: ReplaySummary;
   anomalies: Anomaly[];
-  /** Every page touched, sorted by pfn. */
-  pages: PageState[];
+  /** Every page touched, sorted by pfn (a handle per page, made when first read). */
+  readonly pages: PageState[];
+  /** The same pages without a handle each (one cursor): what pages.arrow is written from. */
+  pageRows: PageSeq;
   /** Latest timestamp of any page's last event (0 when none is later): pages.arrow's "now" for open pins. */
   endTs: number;
 }
@@ -223,7 +225,7 @@ export class ReplayProcessor implements Replayer {
         continue;
       }
       const slot = slots[i] as number;
-      const p = slot >= 0 ? model.at(slot, e.pfn) : model.page(e.pfn);
+      const p = slot >= 0 ? model.at(slot, e.pfn) : model.cursorAt(e.pfn);
       const bits = e.flagsIndex >= 0 && flagBits !== null ? (flagBits[e.flagsIndex] as number) : 0;
       e.mappingKind = d.mappingKind[i] as number;
       e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
@@ -245,12 +247,17 @@ export class ReplayProcessor implements Replayer {
     const ctx = this.ctx as DetectorContext;
     this.expirePending(null);
     const model = this.model as PageModel;
-    const inferred = inferDeviceRanges(model.pages);
+    // The end-of-trace passes walk the pages with a cursor (model.eachPage): no handle per page.
+    const inferred = inferDeviceRanges(model.eachPage());
     for (const d of DETECTORS) d.finalize?.(ctx);
-    const pages = model.byPfn();
     // Sums and maxima do not depend on order: one pass in slot order (sequential memory).
-    const totals = pageTotals(model.pages);
-    return { summary: this.summary(pages.length, totals, inferred), anomalies: this.anomalies, pages, endTs: totals.endTs };
+    const totals = pageTotals(model.eachPage());
+    return {
+      summary: this.summary(model.pageCount, totals, inferred), anomalies: this.anomalies, endTs: totals.endTs,
+      pageRows: model.pagesByPfn(),
+      // Handles for every page only when a caller asks for them.
+      get pages() { return model.byPfn(); },
+    };
   }
 
   // ---- setup -------------------------------------------------------------------------
@@ -448,7 +455,7 @@ const hexOf = (n: number): string => `0x${n.toString(16)}`;
 
 interface PageTotals { endTs: number; perfLive: number; perfLiveKb: number; pinnedPages: number; pins: number }
 
-function pageTotals(pages: readonly PageState[]): PageTotals {
+function pageTotals(pages: Iterable<PageState>): PageTotals {
   const t: PageTotals = { endTs: 0, perfLive: 0, perfLiveKb: 0, pinnedPages: 0, pins: 0 };
   for (const p of pages) {
     if (p.lastTs > t.endTs) t.endTs = p.lastTs;

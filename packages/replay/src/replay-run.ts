@@ -111,7 +111,7 @@ export async function replayRun(runDir: string, opts: ReplayOptions = {}, hooks:
   const result = replayer.finish();
   // replay.json goes first and comes back last: its presence marks anomalies/pages of one replay.
   await rm(join(runDir, RUN_FILES.replay), { force: true });
-  await writeReplayTables(runDir, result.anomalies, result.pages, result.endTs);
+  await writeReplayTables(runDir, result.anomalies, result.pageRows, result.endTs);
   await writeFileAtomic(join(runDir, RUN_FILES.replay), `${JSON.stringify(result.summary, null, 2)}\n`);
   return result.summary;
 }

@@ -11,14 +11,14 @@ export interface LiveGroup { site: string; order: number; allocations: number; p
 
 export function liveGroups(ctx: DetectorContext): LiveGroup[] {
   const groups = new Map<string, LiveGroup>();
-  for (const p of ctx.model.pages) {
+  for (const p of ctx.model.eachPage()) {
     if (p.liveAllocs <= 0) continue;
     const site = siteOfStack(p.liveAllocStack >= 0 ? ctx.frames(p.liveAllocStack) : []);
     const key = `${site}\u0000${p.liveAllocOrder}`;
     let g = groups.get(key);
     if (g === undefined) { g = { site, order: p.liveAllocOrder, allocations: 0, pages: [] }; groups.set(key, g); }
     g.allocations += p.liveAllocs;
-    g.pages.push(p);
+    g.pages.push(ctx.model.handleOf(p)); // p is the walk's cursor
   }
   return [...groups.values()].sort((a, b) => b.allocations - a.allocations || (a.site < b.site ? -1 : a.site > b.site ? 1 : a.order - b.order));
 }

@@ -63,7 +63,9 @@ export const orphanedReference: Detector = {
   reset() {},
   finalize(ctx) {
     // Judge every page in slot order (sequential memory), report the few orphans in pfn order.
-    const orphans = ctx.model.pages.filter((p) => orphanLeftover(p, ctx) > 0).sort((a, b) => a.pfn - b.pfn);
+    const orphans: PageState[] = [];
+    for (const p of ctx.model.eachPage()) if (orphanLeftover(p, ctx) > 0) orphans.push(ctx.model.handleOf(p));
+    orphans.sort((a, b) => a.pfn - b.pfn);
     for (const p of orphans) {
       const left = orphanLeftover(p, ctx);
       const pinLike = p.pins > 0

@@ -12,7 +12,7 @@ import { RUN_FILES, writeAtomically, type ColumnSpec } from '@pagetrace/ingest';
 import { DataType, RecordBatch, RecordBatchFileWriter, Struct, Table, makeBuilder, makeData, type Data, type Schema } from 'apache-arrow';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { B, BUDDY, D, I, type PageState } from '../model/page.js';
+import { BUDDY, pageSeqOf, type PageSeq, type PageState } from '../model/page.js';
 import { ANOMALY_COLUMNS, PAGE_COLUMNS, anomaliesSchema, pagesSchema } from '../schema.js';
 import type { Anomaly } from '../types.js';
 
@@ -158,7 +158,8 @@ export function finalState(p: PageState): string {
  * per-column cell functions made every cell an indirect call. 64-bit columns take plain
  * numbers (exact: pfns, ns and lines are < 2^53).
  */
-export function pagesTable(pages: readonly PageState[], endTs: number): Table {
+export function pagesTable(pagesInPfnOrder: readonly PageState[] | PageSeq, endTs: number): Table {
+  const pages = Array.isArray(pagesInPfnOrder) ? pageSeqOf(pagesInPfnOrder) : (pagesInPfnOrder as PageSeq);
   const n = pages.length;
   const writers = new Map(PAGE_COLUMNS.map((c) => [c.name, writerFor(c.type as DataType, n)]));
   const used = new Set<string>();
@@ -179,8 +180,8 @@ export function pagesTable(pages: readonly PageState[], endTs: number): Table {
   for (let i = 0; i < n; i++) {
     // Pages in pfn order are scattered in memory: touch the next window's records first, so
     // their cache misses overlap (see PageModel.warm) instead of stalling row by row.
-    if (i % WARM_ROWS === 0) sink += warmRows(pages, i, Math.min(n, i + WARM_ROWS));
-    const p = pages[i] as PageState;
+    if (i % WARM_ROWS === 0) sink += pages.warm(i, Math.min(n, i + WARM_ROWS));
+    const p = pages.at(i);
     pfn.set(i, p.pfn);
     const kind = p.device;
     device.set(i, kind !== null);
@@ -220,14 +221,7 @@ export function pagesTable(pages: readonly PageState[], endTs: number): Table {
 const WARM_ROWS = 64;
 let warmSink = 0;
 
-function warmRows(pages: readonly PageState[], from: number, to: number): number {
-  let sink = 0;
-  for (let k = from; k < to; k++) sink += (pages[k] as PageState).bb;
-  for (let k = from; k < to; k++) { const p = pages[k] as PageState; sink += (p.d[p.db + D.ref] as number) + (p.i[p.ib + I.events] as number) + (p.b[p.bb + B.buddy] as number) + (p.d[p.db + D.firstTs] as number); }
-  return sink;
-}
-
-export async function writeReplayTables(runDir: string, anomalies: readonly Anomaly[], pages: readonly PageState[], endTs: number): Promise<void> {
+export async function writeReplayTables(runDir: string, anomalies: readonly Anomaly[], pages: readonly PageState[] | PageSeq, endTs: number): Promise<void> {
   await writeTableAtomic(join(runDir, RUN_FILES.anomalies), anomaliesTable(anomalies));
   await writeTableAtomic(join(runDir, RUN_FILES.pages), pagesTable(pages, endTs));
 }

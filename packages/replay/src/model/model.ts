@@ -6,7 +6,7 @@
 import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
-import { B, BUDDY, D, I, PageState, PageStore, RECORD_BYTES, type Holder } from './page.js';
+import { B, BUDDY, D, I, PageState, PageStore, RECORD_BYTES, warmRecord, type Holder, type PageSeq } from './page.js';
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
@@ -20,9 +20,13 @@ export const FLAG_SLAB = 4;
 export const FLAG_LRU = 8;
 
 export class PageModel {
-  /** Every page touched, in first-touch order. */
-  readonly pages: PageState[] = [];
-  /** pfn -> index in `pages`. */
+  /**
+   * Persistent handles by slot, made only when something keeps a page (a finding, a test,
+   * the end-of-trace outputs): during the replay the loop works through the cursor, so the
+   * 100 k-1 M pages of a large trace are not also 100 k-1 M objects for the GC to copy and trace.
+   */
+  private readonly handles: (PageState | undefined)[] = [];
+  /** pfn -> slot (first-touch order). */
   private readonly index = new PfnIndex();
   /** Typed records of the pages (see page.ts). */
   private readonly store = new PageStore();
@@ -41,13 +45,115 @@ export class PageModel {
   /** The page of pfn, or undefined when no event named it yet. */
   find(pfn: number): PageState | undefined {
     const slot = this.index.get(pfn);
-    return slot < 0 ? undefined : this.pages[slot];
+    return slot < 0 ? undefined : this.handle(slot);
+  }
+
+  /** Number of pages touched. */
+  get pageCount(): number { return this.index.size; }
+
+  /** Every page touched, in first-touch order (their persistent handles, made on first use). */
+  get pages(): PageState[] {
+    const n = this.index.size;
+    for (let s = 0; s < n; s++) this.handle(s);
+    return this.handles as PageState[];
+  }
+
+  /** The persistent handle of the page in slot (made on first use; its pfn is in its record). */
+  private handle(slot: number): PageState {
+    let h = this.handles[slot];
+    if (h === undefined) {
+      h = new PageState(this.pfnOf(slot), this.store, slot);
+      this.handles[slot] = h;
+    }
+    return h;
   }
 
   /** Every page touched, sorted by pfn (for outputs; recomputed only when pages were added). */
   byPfn(): PageState[] {
-    if (this.sortedByPfn.length !== this.pages.length) this.sortedByPfn = sortedByPfn(this.pages, this.index);
+    if (this.sortedByPfn.length !== this.index.size) {
+      const slots = this.slotsByPfn();
+      this.sortedByPfn = Array.from(slots, (s) => this.handle(s));
+    }
     return this.sortedByPfn;
+  }
+
+  /**
+   * Every page touched in pfn order, without a handle per page (at() moves one cursor of its
+   * own): what pages.arrow is written from.
+   */
+  pagesByPfn(): PageSeq {
+    const slots = this.slotsByPfn();
+    const store = this.store;
+    // Made at the first row: a model without pages has no record to point a cursor at.
+    let cursor: PageState | null = null;
+    const pfnOf = (slot: number): number => this.pfnOf(slot);
+    return {
+      length: slots.length,
+      at(i) {
+        const s = slots[i] as number;
+        if (cursor === null) cursor = new PageState(pfnOf(s), store, s); else cursor.moveTo(s, pfnOf(s));
+        return cursor;
+      },
+      warm(from, to) {
+        // Pages in pfn order are scattered in memory: touch a window's records first, so their
+        // cache misses overlap instead of stalling row by row.
+        let sink = 0;
+        const mask = store.slotMask;
+        for (let k = from; k < to; k++) {
+          const s = slots[k] as number;
+          const c = store.chunkOf(s);
+          const r = s & mask;
+          sink += warmRecord(c.d, c.i, c.b, r * (RECORD_BYTES / 8), r * (RECORD_BYTES / 4), r * RECORD_BYTES);
+        }
+        return sink;
+      },
+    };
+  }
+
+  /**
+   * Every page touched in slot (first-touch) order, as one cursor of its own re-pointed at
+   * each page (sequential memory, no handle per page): end-of-trace passes. Whatever keeps a
+   * page takes handleOf() of it.
+   */
+  *eachPage(): Generator<PageState> {
+    const n = this.index.size;
+    if (n === 0) return;
+    const cursor = new PageState(this.pfnOf(0), this.store, 0);
+    for (let s = 0; s < n; s++) {
+      cursor.moveTo(s, this.pfnOf(s));
+      yield cursor;
+    }
+  }
+
+  private pfnOf(slot: number): number {
+    return this.store.chunkOf(slot).d[(slot & this.store.slotMask) * (RECORD_BYTES / 8) + D.pfn] as number;
+  }
+
+  /**
+   * Slots in pfn order. A native sort of numbers beats a comparator sort of objects: when
+   * every pfn is below 2^32 and slots below 2^21, pfn * 2^21 + slot is an exact double that
+   * sorts by pfn and carries the slot (no lookup per page); otherwise the pfns are sorted
+   * and looked up.
+   */
+  private slotsByPfn(): Int32Array {
+    const n = this.index.size;
+    const keys = new Float64Array(n);
+    let packable = n <= SLOT_LIMIT;
+    for (let s = 0; s < n && packable; s++) {
+      const pfn = this.pfnOf(s);
+      if (pfn >= 4294967296) packable = false;
+      else keys[s] = pfn * SLOT_LIMIT + s;
+    }
+    const out = new Int32Array(n);
+    if (packable) {
+      keys.sort();
+      for (let k = 0; k < n; k++) out[k] = (keys[k] as number) % SLOT_LIMIT;
+    } else {
+      for (let s = 0; s < n; s++) keys[s] = this.pfnOf(s);
+      keys.sort();
+      for (let k = 0; k < n; k++) out[k] = this.index.get(keys[k] as number);
+    }
+    return out;
   }
 
   /**
@@ -92,25 +198,35 @@ export class PageModel {
   private cursor: PageState | null = null;
 
   /** The persistent handle of a page (p may be the cursor). */
-  handleOf(p: PageState): PageState { return this.pages[p.slot] as PageState; }
+  handleOf(p: PageState): PageState { return this.handle(p.slot); }
 
-  /** The page of pfn, created on its first event. */
+  /** The page of pfn (its persistent handle), created on its first event. */
   page(pfn: number): PageState {
     const slot = this.index.get(pfn);
-    return slot < 0 ? this.create(pfn) : (this.pages[slot] as PageState);
+    return this.handle(slot < 0 ? this.create(pfn) : slot);
   }
 
-  private create(pfn: number): PageState {
-    const p = this.store.create(pfn);
+  /** The page of pfn as the cursor (see at), created on its first event. */
+  cursorAt(pfn: number): PageState {
+    // Not necessarily new: warm() looked ahead before an earlier row of the block created it.
+    const slot = this.index.get(pfn);
+    return this.at(slot < 0 ? this.create(pfn) : slot, pfn);
+  }
+
+  /** The new page's slot, its record initialised. */
+  private create(pfn: number): number {
+    const slot = this.store.allocate();
     this.index.add(pfn);
+    const p = this.at(slot, pfn);
+    p.d[p.db + D.pfn] = pfn;
     p.syncEpoch = this.lossEpoch;
     const d = this.devices.find(pfn);
     if (d !== null) {
       p.device = d.kind;
       p.deviceIdle = this.profile.deviceIdle(d.kind);
     }
-    this.pages.push(p);
-    return p;
+    this.handles.push(undefined);
+    return slot;
   }
 
   isUncertain(p: PageState): boolean { return p.syncEpoch < this.lossEpoch; }
@@ -394,33 +510,6 @@ export class PageModel {
     p.lastFreeOp = e.op;
     p.syncEpoch = this.lossEpoch;
   }
-}
-
-/**
- * Pages in pfn order. A native sort of numbers beats a comparator sort of objects: when
- * every pfn is below 2^32 and slots below 2^21, pfn * 2^21 + slot is an exact double that
- * sorts by pfn and carries the slot (no lookup per page); otherwise the pfns are sorted
- * and looked up.
- */
-function sortedByPfn(pages: readonly PageState[], index: PfnIndex): PageState[] {
-  const n = pages.length;
-  const keys = new Float64Array(n);
-  let packable = n <= SLOT_LIMIT;
-  for (let s = 0; s < n && packable; s++) {
-    const pfn = (pages[s] as PageState).pfn;
-    if (pfn >= 4294967296) packable = false;
-    else keys[s] = pfn * SLOT_LIMIT + s;
-  }
-  const out = new Array<PageState>(n);
-  if (packable) {
-    keys.sort();
-    for (let k = 0; k < n; k++) out[k] = pages[(keys[k] as number) % SLOT_LIMIT] as PageState;
-  } else {
-    for (let s = 0; s < n; s++) keys[s] = (pages[s] as PageState).pfn;
-    keys.sort();
-    for (let k = 0; k < n; k++) out[k] = pages[index.get(keys[k] as number)] as PageState;
-  }
-  return out;
 }
 
 const SLOT_LIMIT = 2 ** 21;

@@ -13,9 +13,9 @@
  * `PageState` is a small handle on a page's record (its pin list and holders live in the
  * PageStore). Its named accessors keep the detectors and the output code readable; the
  * model's per-event code reads and writes the record directly through the D/I/B offsets
- * below. Each page has a persistent handle (PageModel.pages); the replay loop uses one
- * cursor handle re-pointed at each event's page instead (PageModel.at), so that no per-page
- * object is loaded per event.
+ * below. The replay loop and the end-of-trace passes use cursor handles re-pointed at each
+ * page (PageModel.at, eachPage, pagesByPfn), so that no per-page object is loaded per event;
+ * a page gets a persistent handle (PageModel.handleOf) only when something keeps it.
  */
 import { HolderSlab, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
@@ -46,6 +46,8 @@ export const enum D {
   // bytes 192-279: rarely written (CPU changes, first event, frees, allocations, pins)
   altTs = 24, altRow = 25, firstTs = 26, firstLine = 27, pinMaxNs = 28, lastFreeLine = 29, lastFreeRow = 30,
   liveAllocLine = 31, liveAllocTs = 32, liveAllocRow = 33, perfLiveKb = 34,
+  // bytes 304-311: the page's pfn (its persistent handle is made from the record, see PageModel)
+  pfn = 38,
 }
 
 /** Int32 fields (index in int32s from the record start). Bytes 64-127: per-event fields. */
@@ -73,6 +75,36 @@ function deviceCode(kind: DeviceKind | null): number {
   let k = DEVICE_KINDS.indexOf(kind);
   if (k < 0) { k = DEVICE_KINDS.length; DEVICE_KINDS.push(kind); }
   return k;
+}
+
+/**
+ * Pages in some order, read one at a time without a handle per page: `at(i)` may return a
+ * cursor re-pointed at each call (valid until the next call; keep handleOf() of it instead).
+ */
+export interface PageSeq {
+  readonly length: number;
+  at(i: number): PageState;
+  /** Reads the records of pages [from, to), so that their cache misses overlap (see PageModel.warm). */
+  warm(from: number, to: number): number;
+}
+
+/** An array of handles as a PageSeq. */
+export function pageSeqOf(pages: readonly PageState[]): PageSeq {
+  return {
+    length: pages.length,
+    at: (i) => pages[i] as PageState,
+    warm(from, to) {
+      let sink = 0;
+      for (let k = from; k < to; k++) sink += (pages[k] as PageState).bb;
+      for (let k = from; k < to; k++) { const p = pages[k] as PageState; sink += warmRecord(p.d, p.i, p.b, p.db, p.ib, p.bb); }
+      return sink;
+    },
+  };
+}
+
+/** One read in each cache line a pages.arrow row reads. */
+export function warmRecord(d: Float64Array, i: Int32Array, b: Uint8Array, db: number, ib: number, bb: number): number {
+  return (d[db + D.ref] as number) + (i[ib + I.events] as number) + (b[bb + B.buddy] as number) + (d[db + D.firstTs] as number);
 }
 
 /** The three typed views of one chunk of records. */
@@ -128,7 +160,7 @@ export class PageState {
   /**
    * Point this object at another page. Only the replay's cursor moves (PageModel.at): the
    * per-event code then never loads a page's own handle object (a cache miss per event);
-   * whatever keeps a page beyond the event takes its handle (PageModel.pages[slot]).
+   * whatever keeps a page beyond the event takes its handle (PageModel.handleOf).
    */
   moveTo(slot: number, pfn: number): void {
     const c = this.store.chunkOf(slot);
