@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { haveSharedTraces, repoRoot, sharedTracesDir } from '@pagetrace/ingest/testing';
+import { fixture, haveSharedTraces, repoRoot, sharedTracesDir } from '@pagetrace/ingest/testing';
 import { Mutator } from '@pagetrace/replay/testing';
 import { checkTrace, defaultRunDir, type CheckResult } from './check.js';
 import { formatCheckSummary } from './summary.js';
@@ -84,6 +84,14 @@ describe('check on a real trace with an injected double free', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('no-such-trace.txt');
+  });
+});
+
+describe('check when replay fails (replay runs in a thread beside the report)', () => {
+  it('a replay error exits 2 with its one line, not a stack trace', () => {
+    const r = cli(['check', fixture('guest-6.1', 'pin', 'trace.txt.zst'), '-o', join(work, 'bad-profile'), '--profile', 'nonsense']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pagetrace: .*unknown profile "nonsense"/)]);
   });
 });
 

@@ -78,6 +78,9 @@ export async function checkTrace(input: string, opts: CheckOptions = {}): Promis
   try {
     [{ meta }, ingestS] = await timed(() => ingestTrace({ input, outDir: runDir }));
     const replaying = timed(() => thread.replay(runDir, opts));
+    // The report awaits it only after its events-only queries: a replay that fails before
+    // then must not count as an unhandled rejection (it is thrown from the awaits below).
+    replaying.catch(() => undefined);
     [written, reportS] = await timed(() => writeReport(runDir, opts.reportFile ?? join(runDir, 'report.html'), { replayDone: replaying }));
     [summary, replayS] = await replaying;
   } finally {
