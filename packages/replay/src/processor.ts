@@ -210,7 +210,7 @@ export class ReplayProcessor implements Replayer {
       this.decode(d, i, from + i, row, e);
       while (e.line > nextLost) { model.lossEpoch++; this.lostNext++; nextLost = this.nextLostLine(); }
       if (this.pendingHead < this.pending.length) this.expirePending(e);
-      if (e.op !== OP.OTHER && isPageRefOp(e.op)) this.pageRefEvents++;
+      if (isPageRefOp(e.op)) this.pageRefEvents++;
       if (e.pfn < 0) {
         // A page event whose pfn could not be read (meta.lines.unreadable_fields) happened to
         // some page we cannot name: like a lost event, it makes every page seen so far

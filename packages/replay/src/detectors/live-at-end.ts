@@ -9,7 +9,19 @@ import { hex, type Detector, type DetectorContext } from './types.js';
 
 export interface LiveGroup { site: string; order: number; allocations: number; pages: PageState[] }
 
+/**
+ * The groups of one replay, computed once: the detector's finalize and the replay summary
+ * both read them, and both run after the last event (so the pages no longer change).
+ */
+const groupsOf = new WeakMap<DetectorContext, LiveGroup[]>();
+
 export function liveGroups(ctx: DetectorContext): LiveGroup[] {
+  let groups = groupsOf.get(ctx);
+  if (groups === undefined) { groups = groupLiveAllocations(ctx); groupsOf.set(ctx, groups); }
+  return groups;
+}
+
+function groupLiveAllocations(ctx: DetectorContext): LiveGroup[] {
   const groups = new Map<string, LiveGroup>();
   for (const p of ctx.model.eachPage()) {
     if (p.liveAllocs <= 0) continue;

@@ -7,7 +7,7 @@
  * and nothing of the batch is kept (its buffers are reused by the reader, io/batch-file.ts).
  */
 import type { RecordBatch } from 'apache-arrow';
-import { Int64Col, NumCol, DictCol } from './columns.js';
+import { Int64Col, NumCol, DictCol, isNullAt } from './columns.js';
 import { MAPPING } from '../model/model.js';
 import { OP } from '../model/ops.js';
 
@@ -91,7 +91,7 @@ export class DecodedBatch {
     for (let i = 0; i < n; i++) {
       const r = from + i;
       const j = r + offset;
-      this.mappingKind[i] = bitmap !== null && ((bitmap[j >> 3] as number) & (1 << (j & 7))) === 0
+      this.mappingKind[i] = isNullAt(bitmap, j)
         ? MAPPING.UNKNOWN
         : mappingKindOf(words[2 * r + 1] as number, words[2 * r] as number);
     }
@@ -106,9 +106,6 @@ export class DecodedBatch {
   }
 }
 
-/** Validity bitmap of a column (null when it has no nulls) and its bit offset. */
-interface Raw<T> { values: T; bitmap: Uint8Array | null; offset: number }
-
 function int64Into(out: Float64Array, col: Int64Col, from: number, n: number): void {
   const { words, signed } = col.raw();
   const w = 2 * from;
@@ -121,7 +118,7 @@ function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: nu
   for (let i = 0; i < n; i++) {
     const r = from + i;
     const j = r + offset;
-    if (bitmap !== null && ((bitmap[j >> 3] as number) & (1 << (j & 7))) === 0) { out[i] = -1; continue; }
+    if (isNullAt(bitmap, j)) { out[i] = -1; continue; }
     const hi = words[2 * r + 1] as number;
     out[i] = (signed ? hi | 0 : hi) * 4294967296 + (words[2 * r] as number);
   }
@@ -134,11 +131,11 @@ function numInto(out: Int32Array, col: NumCol, from: number, n: number): void {
 
 function nullableNumInto(out: Int32Array, col: NumCol | null, from: number, n: number, sentinel: number): void {
   if (col === null) { out.fill(sentinel, 0, n); return; }
-  const { values, bitmap, offset }: Raw<ArrayLike<number>> = col.raw();
+  const { values, bitmap, offset } = col.raw();
   for (let i = 0; i < n; i++) {
     const r = from + i;
     const j = r + offset;
-    out[i] = bitmap !== null && ((bitmap[j >> 3] as number) & (1 << (j & 7))) === 0 ? sentinel : (values[r] as number);
+    out[i] = isNullAt(bitmap, j) ? sentinel : (values[r] as number);
   }
 }
 
@@ -151,7 +148,7 @@ function nullableDictInto(out: Int32Array, col: DictCol, from: number, n: number
   for (let i = 0; i < n; i++) {
     const r = from + i;
     const j = r + offset;
-    out[i] = bitmap !== null && ((bitmap[j >> 3] as number) & (1 << (j & 7))) === 0 ? -1 : (indices[r] as number);
+    out[i] = isNullAt(bitmap, j) ? -1 : (indices[r] as number);
   }
 }
 
