@@ -34,14 +34,10 @@ export function startReplayThread(): ReplayThread {
   // Stopping the thread before it replays (ingest failed) rejects `result`: that is not news.
   result.catch(() => undefined);
   return {
-    replay: (runDir, opts) => { worker.postMessage({ runDir, opts: replayOptionsOf(opts) }); return result; },
+    // Options are plain data (structured clone keeps their bigints): every one crosses as is.
+    replay: (runDir, opts) => { worker.postMessage({ runDir, opts }); return result; },
     stop: async () => { settled = true; await worker.terminate(); },
   };
-}
-
-/** Only the replay's own options cross to the thread (structured clone keeps bigints). */
-function replayOptionsOf(o: ReplayOptions): ReplayOptions {
-  return { profile: o.profile, kernel: o.kernel, devicePfns: o.devicePfns, reorderWindowNs: o.reorderWindowNs, reorderWindowEvents: o.reorderWindowEvents };
 }
 
 function rebuiltPagetraceError(m: Extract<ReplayWorkerMessage, { ok: false }>): PagetraceError {
