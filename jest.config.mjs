@@ -9,5 +9,8 @@ export default {
   testTimeout: 300000,
   maxWorkers: 2,
   verbose: false,
+  // One scratch TMPDIR per run, removed at the end (PAGETRACE_KEEP_TEST_FILES=1 keeps it).
+  globalSetup: '<rootDir>/scripts/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/scripts/jest-global-teardown.mjs',
   reporters: ['default', '<rootDir>/scripts/summary-reporter.mjs'],
 };
