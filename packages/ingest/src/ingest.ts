@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
+import { ColumnMemory } from './arrow/columns.js';
 import { EventBatchBuilder, stackBatches } from './arrow/events.js';
 import { IpcFileSink, writeIpcFile } from './arrow/writer.js';
 import { csvVariant, readCsv } from './formats/csv.js';
@@ -185,20 +186,22 @@ async function writeEvents(input: InputSource, batchRows: number, opts: IngestOp
   await writeAtomically(eventsPath, async (tmp) => {
     const sink = new IpcFileSink(tmp);
     const ready: RecordBatch[] = [];
+    const onBatch = opts.onBatch;
+    // Without a consumer that keeps batches, each one is written and dropped before the next
+    // is built: its columns can be views of the merger's rows and reused scratch buffers.
+    const memory = onBatch === undefined ? ColumnMemory.reused() : ColumnMemory.fresh();
     let builder: EventBatchBuilder | null = null;
     merger = new Merger(batchRows, (rows: RowStore, n: number) => {
       builder ??= new EventBatchBuilder({
         comm: merger.dicts.comm.values, event: merger.dicts.event.values, flags: merger.dicts.flags.values, gfp: merger.dicts.gfp.values,
-      });
+      }, memory);
       const batch = builder.build(rows, n);
       sink.write(batch);
-      ready.push(batch);
+      if (onBatch !== undefined) ready.push(batch);
     });
     const deliver = async (): Promise<void> => {
-      while (ready.length > 0) {
-        const b = ready.shift() as RecordBatch;
-        if (opts.onBatch !== undefined) await opts.onBatch(b);
-      }
+      while (ready.length > 0) await (onBatch as NonNullable<typeof onBatch>)(ready.shift() as RecordBatch);
+      await sink.drain();
     };
     await produce(async (c) => {
       merger.add(c);

@@ -5,12 +5,50 @@
  */
 import { makeData, Utf8, Vector, type Data, type DataType, type Dictionary, type Int32 } from 'apache-arrow';
 
+/**
+ * Where a batch's column buffers come from. `fresh`: new arrays and copies, so the batch may
+ * be kept (live `onBatch` consumers hold batches). `reused`: views of the row store and
+ * scratch buffers filled again batch after batch, for a batch that is serialized before
+ * the next one is built (the file sink copies its bytes while it is written): a 1 GB trace
+ * then allocates no new column memory per batch, where fresh copies cost ~620 MB of
+ * short-lived external memory, the Mark-Compacts it triggers and the first touch of its pages.
+ */
+export class ColumnMemory {
+  private readonly scratch = new Map<string, ArrayBuffer>();
+
+  private constructor(readonly reuse: boolean) {}
+
+  static fresh(): ColumnMemory { return new ColumnMemory(false); }
+  static reused(): ColumnMemory { return new ColumnMemory(true); }
+
+  /** `n` zeroed elements: new, or the scratch buffer named `key` cleared. */
+  zeroed<A extends Int32Array | Uint8Array>(key: string, Ctor: { new (b: ArrayBuffer, o: number, n: number): A; new (n: number): A; BYTES_PER_ELEMENT: number }, n: number): A {
+    if (!this.reuse) return new Ctor(n);
+    const bytes = n * Ctor.BYTES_PER_ELEMENT;
+    let buf = this.scratch.get(key);
+    if (buf === undefined || buf.byteLength < bytes) {
+      buf = new ArrayBuffer(Math.max(bytes, 8));
+      this.scratch.set(key, buf);
+    }
+    const a = new Ctor(buf, 0, n);
+    a.fill(0);
+    return a;
+  }
+
+  /** The first `len` elements of `values`: a view, or a copy. */
+  prefix<V extends Values>(values: V, len: number): V {
+    return (this.reuse ? values.subarray(0, len) : values.slice(0, len)) as V;
+  }
+}
+
+const FRESH = ColumnMemory.fresh();
+
 /** Set bits per byte value. */
 const POPCOUNT = Uint8Array.from({ length: 256 }, (_, v) => { let c = 0; for (let x = v; x > 0; x >>= 1) c += x & 1; return c; });
 
 /** The validity bitmap of null flags ok[0, n) (each exactly 0 or 1), packed 8 rows at a time; none when nothing is null. */
-export function validity(ok: Uint8Array, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
-  const bitmap = new Uint8Array((n + 7) >> 3);
+export function validity(ok: Uint8Array, n: number, mem: ColumnMemory = FRESH, key = 'validity'): { bitmap: Uint8Array | undefined; nullCount: number } {
+  const bitmap = mem.zeroed(key, Uint8Array, (n + 7) >> 3);
   let valid = 0;
   const whole = n >> 3;
   for (let byte = 0; byte < whole; byte++) {
@@ -34,26 +72,28 @@ type Values = Int8Array | Uint16Array | Int32Array | Uint32Array;
  * they are: the row store keeps 0 in the slots of nulls (garbage there would make equal
  * tables differ byte-wise).
  */
-export function primitive<T extends DataType>(type: T, values: Values, n: number, ok?: Uint8Array, width = 1): Data<T> {
-  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
-  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values.slice(0, n * width) } as never) as Data<T>;
+export function primitive<T extends DataType>(type: T, values: Values, n: number, ok?: Uint8Array, width = 1, mem: ColumnMemory = FRESH, key = ''): Data<T> {
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem, key);
+  return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: mem.prefix(values, n * width) } as never) as Data<T>;
 }
 
 /** A 64-bit column from `n` (lo, hi) pairs (null rows hold 0). */
-export function int64<T extends DataType>(type: T, pairs: Int32Array | Uint32Array, n: number, ok?: Uint8Array, signed = false): Data<T> {
-  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
-  const copy = pairs.slice(0, 2 * n);
-  const values = signed ? new BigInt64Array(copy.buffer) : new BigUint64Array(copy.buffer);
+export function int64<T extends DataType>(type: T, pairs: Int32Array | Uint32Array, n: number, ok?: Uint8Array, signed = false,
+  mem: ColumnMemory = FRESH, key = ''): Data<T> {
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem, key);
+  // A view needs 8-byte alignment (row store columns start their own buffers); else a copy.
+  const pairsOf = mem.reuse && pairs.byteOffset % 8 === 0 ? pairs.subarray(0, 2 * n) : pairs.slice(0, 2 * n);
+  const values = signed ? new BigInt64Array(pairsOf.buffer, pairsOf.byteOffset, n) : new BigUint64Array(pairsOf.buffer, pairsOf.byteOffset, n);
   return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values } as never) as Data<T>;
 }
 
 /** Utf8 Data from per-row (start, len) into a byte heap; len -1 = null. */
-export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Array, n: number): Data<Utf8> {
+export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Array, n: number, mem: ColumnMemory = FRESH): Data<Utf8> {
   let total = 0;
   for (let i = 0; i < n; i++) if ((lens[i] as number) > 0) total += lens[i] as number;
-  const offsets = new Int32Array(n + 1);
-  const data = new Uint8Array(total);
-  const ok = new Uint8Array(n);
+  const offsets = mem.zeroed('utf8.offsets', Int32Array, n + 1);
+  const data = mem.zeroed('utf8.data', Uint8Array, total);
+  const ok = mem.zeroed('utf8.ok', Uint8Array, n);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const len = lens[i] as number;
@@ -65,7 +105,7 @@ export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Ar
     }
     offsets[i + 1] = at;
   }
-  const v = validity(ok, n);
+  const v = validity(ok, n, mem, 'utf8.validity');
   return makeData({ type: new Utf8(), length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, valueOffsets: offsets, data });
 }
 
@@ -115,14 +155,15 @@ export class GrowingDictionary {
 }
 
 /** A dictionary column from ids (-1 = null, stored as index 0). */
-export function dictionaryColumn(type: Dictionary<Utf8, Int32>, ids: Int32Array, n: number, dict: GrowingDictionary): Data<Dictionary<Utf8, Int32>> {
-  const { values, ok, max } = nonNegative(ids, n);
-  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n);
+export function dictionaryColumn(type: Dictionary<Utf8, Int32>, ids: Int32Array, n: number, dict: GrowingDictionary,
+  mem: ColumnMemory = FRESH, key = ''): Data<Dictionary<Utf8, Int32>> {
+  const { values, ok, max } = nonNegative(ids, n, mem, key);
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem, key);
   return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values, dictionary: dict.vectorUpTo(max + 1) });
 }
 
 /** ids[0, n) with -1 (null) as 0, their null flags (undefined: none null) and the largest id. */
-export function nonNegative(ids: Int32Array, n: number): { values: Int32Array; ok: Uint8Array | undefined; max: number } {
+export function nonNegative(ids: Int32Array, n: number, mem: ColumnMemory = FRESH, key = ''): { values: Int32Array; ok: Uint8Array | undefined; max: number } {
   let max = -1;
   let nulls = 0;
   for (let i = 0; i < n; i++) {
@@ -130,9 +171,9 @@ export function nonNegative(ids: Int32Array, n: number): { values: Int32Array; o
     if (v > max) max = v;
     else if (v < 0) nulls++;
   }
-  if (nulls === 0) return { values: ids.slice(0, n), ok: undefined, max };
-  const values = new Int32Array(n);
-  const ok = new Uint8Array(n);
+  if (nulls === 0) return { values: mem.prefix(ids, n), ok: undefined, max };
+  const values = mem.zeroed(`${key}.ids`, Int32Array, n);
+  const ok = mem.zeroed(`${key}.ok`, Uint8Array, n);
   if (nulls < n) {
     for (let i = 0; i < n; i++) {
       const v = ids[i] as number;

@@ -7,7 +7,7 @@ import {
 } from 'apache-arrow';
 import type { RowStore } from '../parse/row-store.js';
 import { EVENT_COLUMNS, eventsSchema, stacksSchema } from '../schema.js';
-import { dictionaryColumn, GrowingDictionary, int64, nonNegative, primitive, utf8FromHeap, utf8FromStrings } from './columns.js';
+import { ColumnMemory, dictionaryColumn, GrowingDictionary, int64, nonNegative, primitive, utf8FromHeap, utf8FromStrings } from './columns.js';
 
 type Builder = (s: RowStore, n: number, type: DataType) => Data;
 
@@ -15,38 +15,44 @@ export class EventBatchBuilder {
   readonly schema: Schema = eventsSchema();
   private readonly builders: Builder[];
 
-  constructor(dicts: { comm: readonly string[]; event: readonly string[]; flags: readonly string[]; gfp: readonly string[] }) {
+  /**
+   * `mem`: ColumnMemory.reused() when each batch is written before the next is built and not
+   * kept (its columns are then views of the row store and scratch buffers); fresh by default.
+   */
+  constructor(dicts: { comm: readonly string[]; event: readonly string[]; flags: readonly string[]; gfp: readonly string[] },
+    mem: ColumnMemory = ColumnMemory.fresh()) {
     const comm = new GrowingDictionary(dicts.comm);
     const event = new GrowingDictionary(dicts.event);
     const flags = new GrowingDictionary(dicts.flags);
     const gfp = new GrowingDictionary(dicts.gfp);
-    const dict = (g: GrowingDictionary, pick: (s: RowStore) => Int32Array): Builder =>
-      (s, n, t) => dictionaryColumn(t as Dictionary<Utf8, Int32>, pick(s), n, g);
+    // Scratch buffers are named after their column: each column keeps its own.
+    const dict = (name: string, g: GrowingDictionary, pick: (s: RowStore) => Int32Array): Builder =>
+      (s, n, t) => dictionaryColumn(t as Dictionary<Utf8, Int32>, pick(s), n, g, mem, name);
     const byName: Record<string, Builder> = {
-      line: (s, n, t) => int64(t, s.line, n),
-      ts_ns: (s, n, t) => int64(t, s.ts, n, undefined, true),
-      cpu: (s, n, t) => primitive(t, s.cpu, n),
-      pid: (s, n, t) => primitive(t, s.pid, n),
-      tgid: (s, n, t) => primitive(t, s.tgid, n, s.tgidOk),
-      comm: dict(comm, (s) => s.comm),
-      event: dict(event, (s) => s.event),
-      pfn: (s, n, t) => int64(t, s.pfn, n, s.pfnOk),
-      order: (s, n, t) => primitive(t, s.order, n, s.orderOk),
-      count: (s, n, t) => primitive(t, s.count, n, s.countOk),
-      mapcount: (s, n, t) => primitive(t, s.mapcount, n, s.mapcountOk),
-      val: (s, n, t) => primitive(t, s.val, n, s.valOk),
-      ret: (s, n, t) => primitive(t, s.ret, n, s.retOk),
-      mt: (s, n, t) => primitive(t, s.mt, n, s.mtOk),
-      flags: dict(flags, (s) => s.flags),
-      gfp: dict(gfp, (s) => s.gfp),
-      mapping: (s, n, t) => int64(t, s.mapping, n, s.mappingOk),
+      line: (s, n, t) => int64(t, s.line, n, undefined, false, mem),
+      ts_ns: (s, n, t) => int64(t, s.ts, n, undefined, true, mem),
+      cpu: (s, n, t) => primitive(t, s.cpu, n, undefined, 1, mem),
+      pid: (s, n, t) => primitive(t, s.pid, n, undefined, 1, mem),
+      tgid: (s, n, t) => primitive(t, s.tgid, n, s.tgidOk, 1, mem, 'tgid'),
+      comm: dict('comm', comm, (s) => s.comm),
+      event: dict('event', event, (s) => s.event),
+      pfn: (s, n, t) => int64(t, s.pfn, n, s.pfnOk, false, mem, 'pfn'),
+      order: (s, n, t) => primitive(t, s.order, n, s.orderOk, 1, mem, 'order'),
+      count: (s, n, t) => primitive(t, s.count, n, s.countOk, 1, mem, 'count'),
+      mapcount: (s, n, t) => primitive(t, s.mapcount, n, s.mapcountOk, 1, mem, 'mapcount'),
+      val: (s, n, t) => primitive(t, s.val, n, s.valOk, 1, mem, 'val'),
+      ret: (s, n, t) => primitive(t, s.ret, n, s.retOk, 1, mem, 'ret'),
+      mt: (s, n, t) => primitive(t, s.mt, n, s.mtOk, 1, mem, 'mt'),
+      flags: dict('flags', flags, (s) => s.flags),
+      gfp: dict('gfp', gfp, (s) => s.gfp),
+      mapping: (s, n, t) => int64(t, s.mapping, n, s.mappingOk, false, mem, 'mapping'),
       stack_id: (s, n, t) => {
-        const { values, ok } = nonNegative(s.stack, n);
-        return primitive(t, values, n, ok);
+        const { values, ok } = nonNegative(s.stack, n, mem, 'stack_id');
+        return primitive(t, values, n, ok, 1, mem, 'stack_id');
       },
-      args: (s, n) => utf8FromHeap(s.heap, s.argsStart, s.argsLen, n),
-      pfn_end: (s, n, t) => int64(t, s.pfnEnd, n, s.pfnEndOk),
-      ofs: (s, n, t) => int64(t, s.ofs, n, s.ofsOk),
+      args: (s, n) => utf8FromHeap(s.heap, s.argsStart, s.argsLen, n, mem),
+      pfn_end: (s, n, t) => int64(t, s.pfnEnd, n, s.pfnEndOk, false, mem, 'pfn_end'),
+      ofs: (s, n, t) => int64(t, s.ofs, n, s.ofsOk, false, mem, 'ofs'),
     };
     this.builders = EVENT_COLUMNS.map((c) => {
       const b = byName[c.name];

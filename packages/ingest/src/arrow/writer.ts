@@ -1,62 +1,141 @@
 /** Streams RecordBatches into an Arrow IPC file on disk (used inside writeAtomically). */
-import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { RecordBatchFileWriter, type RecordBatch } from 'apache-arrow';
+import { open, type FileHandle } from 'node:fs/promises';
+import { AsyncByteQueue, RecordBatchFileWriter, type RecordBatch } from 'apache-arrow';
 
+/** Bytes per write to the file: the writer emits a few small pieces per column of every batch. */
+const WRITE_BLOCK = 1 << 20;
+/** Blocks written but not yet confirmed before `write` callers are asked to wait (backpressure). */
+const MAX_IN_FLIGHT = 8;
+
+/**
+ * An Arrow IPC file written block by block. Arrow's writer hands its pieces (≈ 70 per batch:
+ * message headers, each column's buffers, padding) to this sink, which copies them at once
+ * into 1 MiB blocks: so when `write(batch)` returns, nothing of the batch is referenced any
+ * more, and its column memory may be filled again for the next batch (ColumnMemory.reused).
+ * Blocks go to the file with one positioned write each, on the thread pool, and are reused
+ * once written. Same bytes, same order as Arrow's own stream.
+ */
 export class IpcFileSink {
   private readonly writer = new RecordBatchFileWriter();
-  private readonly done: Promise<void>;
+  private readonly blocks: BlockWriter;
   batches = 0;
 
   constructor(path: string) {
-    this.done = pipeline(this.writer.toNodeStream(), inBlocks(), createWriteStream(path));
+    this.blocks = new BlockWriter(path);
+    this.writer.reset(new CopyingQueue(this.blocks));
   }
 
+  /** Serializes the batch now; its buffers are free again when this returns. */
   write(batch: RecordBatch): void {
     this.writer.write(batch);
     this.batches++;
   }
 
+  /** Resolves when the blocks waiting for the file are few again (call between batches). */
+  async drain(): Promise<void> {
+    await this.blocks.drain(MAX_IN_FLIGHT);
+  }
+
   async close(): Promise<void> {
+    // Arrow's close writes the footer into the sink, then closes the sink (the last block).
     await this.writer.close();
-    await this.done;
+    await this.blocks.close();
   }
 }
 
-/** Bytes per write to the file: the writer emits a few small pieces per column of every batch. */
-const WRITE_BLOCK = 1 << 20;
+/** Arrow's byte sink, replaced by one that copies every piece into the block writer as it comes. */
+class CopyingQueue extends AsyncByteQueue {
+  private ended = false;
 
-/**
- * The writer's pieces joined into blocks of at least WRITE_BLOCK bytes (same bytes, same
- * order): one file write per block instead of one per piece (~70 per batch), each of which
- * costs a request, a threadpool hop and a callback.
- */
-function inBlocks(): Transform {
-  let held: Uint8Array[] = [];
-  let size = 0;
-  const release = (t: Transform): void => {
-    if (size === 0) return;
-    t.push(Buffer.concat(held, size));
-    held = [];
-    size = 0;
-  };
-  return new Transform({
-    transform(piece: Uint8Array, _encoding, done) {
-      held.push(piece);
-      size += piece.byteLength;
-      if (size >= WRITE_BLOCK) release(this);
-      done();
-    },
-    flush(done) {
-      release(this);
-      done();
-    },
-  });
+  constructor(private readonly blocks: BlockWriter) { super(); }
+
+  override write(value: ArrayBufferView | ArrayBuffer | string): void {
+    if (this.ended) throw new Error('IPC file sink is closed');
+    if (typeof value === 'string') value = Buffer.from(value, 'utf8');
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (bytes.byteLength > 0) this.blocks.append(bytes);
+  }
+
+  override close(): void {
+    this.ended = true;
+    this.blocks.flush();
+    super.close();
+  }
+}
+
+/** Appends bytes to a file through a few reused 1 MiB blocks, one positioned write per block. */
+class BlockWriter {
+  private readonly file: Promise<FileHandle>;
+  private block: Uint8Array;
+  private used = 0;
+  private position = 0;
+  private readonly spare: Uint8Array[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: Error | null = null;
+
+  constructor(path: string) {
+    this.file = open(path, 'w');
+    // An open error surfaces at drain/close; never as an unhandled rejection meanwhile.
+    this.file.catch((e: Error) => { this.failure ??= e; });
+    this.block = new Uint8Array(WRITE_BLOCK);
+  }
+
+  append(bytes: Uint8Array): void {
+    let from = 0;
+    while (from < bytes.byteLength) {
+      const n = Math.min(bytes.byteLength - from, this.block.byteLength - this.used);
+      this.block.set(n === bytes.byteLength ? bytes : bytes.subarray(from, from + n), this.used);
+      this.used += n;
+      from += n;
+      if (this.used === this.block.byteLength) this.flush();
+    }
+  }
+
+  /** The current block goes to the file (if it holds anything). */
+  flush(): void {
+    if (this.used === 0) return;
+    const block = this.block;
+    const length = this.used;
+    const at = this.position;
+    this.position += length;
+    this.block = this.spare.pop() ?? new Uint8Array(WRITE_BLOCK);
+    this.used = 0;
+    const done: Promise<void> = this.file
+      .then((f) => writeFully(f, block, length, at))
+      .then(() => { this.spare.push(block); }, (e: Error) => { this.failure ??= e; })
+      .finally(() => { this.inFlight.delete(done); });
+    this.inFlight.add(done);
+  }
+
+  async drain(max: number): Promise<void> {
+    while (this.inFlight.size > max) await Promise.race(this.inFlight);
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Every block written and the file closed (also after a failure), then the first failure thrown. */
+  async close(): Promise<void> {
+    this.flush();
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+    const f = await this.file.catch(() => null);
+    await f?.close();
+    if (this.failure !== null) throw this.failure;
+  }
+}
+
+/** A positioned write of block[0, length), repeated until every byte is written. */
+async function writeFully(f: FileHandle, block: Uint8Array, length: number, at: number): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesWritten } = await f.write(block, done, length - done, at + done);
+    done += bytesWritten;
+  }
 }
 
 export async function writeIpcFile(path: string, batches: Iterable<RecordBatch>): Promise<void> {
   const sink = new IpcFileSink(path);
-  for (const b of batches) sink.write(b);
+  for (const b of batches) {
+    sink.write(b);
+    await sink.drain();
+  }
   await sink.close();
 }
