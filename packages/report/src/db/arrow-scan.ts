@@ -8,7 +8,8 @@
  * function with projection pushdown: every scan memcpy's only the columns a query uses from
  * the buffers apache-arrow carved out of the file (`copy_data_to_vector`, validity via
  * `copy_data_to_vector_validity`), at most `vector_size()` (2048) rows per chunk. "Loading"
- * a run is then just reading the files. Dictionary-encoded text becomes a DuckDB ENUM whose
+ * a run is then just reading the files, and only the columns a scan uses, when it first reaches
+ * each record batch (arrow-file.ts). Dictionary-encoded text becomes a DuckDB ENUM whose
  * members are the Arrow dictionary (the int32 codes are copied, not the strings); only plain
  * text columns (raw args, stack frames, anomaly messages) are assigned per non-null value.
  */
@@ -32,10 +33,23 @@ interface ScanState {
   columns: number[];
   batch: number;
   row: number;
+  /** The batch loadBatch was last called for (-1: none yet). */
+  loadedBatch: number;
 }
 
-/** Registers `table` as the view `viewName` of the connection. */
-export async function registerArrowTable(raw: duckdb.Connection, conn: DuckDBConnection, viewName: string, table: Table): Promise<void> {
+/** Makes the buffers of these columns of one record batch readable (see arrow-file.ts). */
+export type LoadBatchColumns = (batch: number, columns: readonly number[]) => void;
+
+/**
+ * Registers `table` as the view `viewName` of the connection. `loadBatch`, when given, is called
+ * before the first chunk a scan produces from a record batch, with the columns the scan
+ * projects: arrow-file.ts reads them from disk then, so a scan that DuckDB stops after one
+ * chunk (e.g. the probe side of a join whose build side is empty) reads one batch, not all.
+ */
+export async function registerArrowTable(
+  raw: duckdb.Connection, conn: DuckDBConnection, viewName: string, table: Table,
+  loadBatch?: LoadBatchColumns,
+): Promise<void> {
   const plans = planColumns(viewName, table);
   const fn = duckdb.create_table_function();
   const functionName = `pagetrace_arrow_${viewName}`;
@@ -50,11 +64,11 @@ export async function registerArrowTable(raw: duckdb.Connection, conn: DuckDBCon
     for (let i = 0; i < duckdb.init_get_column_count(info); i++) columns.push(duckdb.init_get_column_index(info, i));
     // Chunks are produced by JS on the main thread: more DuckDB threads would only wait.
     duckdb.init_set_max_threads(info, 1);
-    duckdb.init_set_init_data(info, { columns, batch: 0, row: 0 } satisfies ScanState);
+    duckdb.init_set_init_data(info, { columns, batch: 0, row: 0, loadedBatch: -1 } satisfies ScanState);
   });
   duckdb.table_function_set_function(fn, (info, output) => {
     try {
-      produceChunk(table, plans, duckdb.function_get_init_data(info) as ScanState, output);
+      produceChunk(table, plans, duckdb.function_get_init_data(info) as ScanState, output, loadBatch);
     } catch (e) {
       duckdb.function_set_error(info, `reading ${viewName}: ${(e as Error).message}`);
     }
@@ -90,10 +104,11 @@ function logicalTypeOf(kind: ColumnKind): duckdb.LogicalType {
 }
 
 /** Next chunk of the scan: up to 2048 rows of one record batch; 0 rows ends the scan. */
-function produceChunk(table: Table, plans: ColumnPlan[], state: ScanState, output: duckdb.DataChunk): void {
+function produceChunk(table: Table, plans: ColumnPlan[], state: ScanState, output: duckdb.DataChunk, loadBatch?: LoadBatchColumns): void {
   let batch: RecordBatch | undefined = table.batches[state.batch];
   while (batch && state.row >= batch.numRows) { state.batch++; state.row = 0; batch = table.batches[state.batch]; }
   if (!batch) { duckdb.data_chunk_set_size(output, 0); return; }
+  if (loadBatch && state.loadedBatch !== state.batch) { loadBatch(state.batch, state.columns); state.loadedBatch = state.batch; }
   const rows = Math.min(duckdb.vector_size(), batch.numRows - state.row);
   state.columns.forEach((column, k) => {
     const plan = plans[column];

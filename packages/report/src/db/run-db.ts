@@ -1,8 +1,9 @@
 /**
  * A run directory as a DuckDB database: the Arrow tables of ingest and replay become tables
  * `events`, `stacks`, `anomalies`, `pages`; meta.json and replay.json become small fact tables.
- * The Arrow tables are views that scan the Arrow buffers in place (see arrow-scan.ts); the
- * database is in memory, so nothing is written next to the run. A run that was not replayed
+ * The Arrow tables are views that scan the Arrow buffers in place (see arrow-scan.ts), read
+ * from the files column by column as queries first need them (arrow-file.ts); the database is
+ * in memory, so nothing is written next to the run. A run that was not replayed
  * (or a trace without stacks) gets empty `anomalies`, `pages` and `stacks` views of the right shape, so every query still runs.
  *
  * After loading, file access is switched off and the configuration locked, so a query cannot
@@ -10,11 +11,11 @@
  */
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { tableFromIPC, type Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PagetraceError, RUN_FILES, STACK_COLUMNS, type ColumnSpec } from '@pagetrace/ingest';
+import { openArrowFileLazily, type LazyArrowFile } from './arrow-file.js';
 import { registerArrowTable } from './arrow-scan.js';
 import { ANOMALY_COLUMNS, PAGE_COLUMNS } from './replay-tables.js';
 import { tableOf } from './rows-table.js';
@@ -31,6 +32,7 @@ export interface OpenRunDbOptions {
   replayPending?: boolean;
 }
 
+/** Opening a table: its file's metadata (the columns are read when a scan first needs them). */
 export interface LoadTiming {
   table: string;
   rows: number;
@@ -68,7 +70,12 @@ export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Pr
   const db = await duckdb.open(':memory:');
   const raw = await duckdb.connect(db);
   const conn = new DuckDBConnection(raw);
-  const close = (): void => { duckdb.disconnect_sync(raw); duckdb.close_sync(db); };
+  const files: LazyArrowFile[] = [];
+  const close = (): void => {
+    duckdb.disconnect_sync(raw);
+    duckdb.close_sync(db);
+    for (const file of files.splice(0)) file.close();
+  };
   try {
     const tables: string[] = [];
     const loadTimings: LoadTiming[] = [];
@@ -78,8 +85,10 @@ export async function openRunDb(runDir: string, opts: OpenRunDbOptions = {}): Pr
         const present = existsSync(path);
         if (!present && !columnsWhenAbsent) continue;
         const started = performance.now();
-        const table = present ? await readArrowFile(path) : tableOf(columnsWhenAbsent!, []);
-        await registerArrowTable(raw, conn, name, table);
+        const arrowFile = present ? openArrowFile(path) : null;
+        if (arrowFile) files.push(arrowFile);
+        const table = arrowFile?.table ?? tableOf(columnsWhenAbsent!, []);
+        await registerArrowTable(raw, conn, name, table, arrowFile?.loadBatch);
         loadTimings.push({ table: name, rows: table.numRows, seconds: (performance.now() - started) / 1000 });
         tables.push(name);
       }
@@ -132,16 +141,20 @@ async function assertRunDir(dir: string, replayPending: boolean): Promise<void> 
   }
 }
 
-async function readArrowFile(path: string): Promise<Table> {
-  let table: Table;
+/** The file's metadata now, its columns when a query first scans them (arrow-file.ts). */
+function openArrowFile(path: string): LazyArrowFile {
+  let file: LazyArrowFile;
   try {
-    table = tableFromIPC(await readFile(path));
+    file = openArrowFileLazily(path);
   } catch (e) {
     throw new PagetraceError(`cannot read Arrow table: ${(e as Error).message}`, { file: path });
   }
   // Arrow JS reads a non-Arrow file (e.g. text written over it) as a table with no columns.
-  if (table.schema.fields.length === 0) throw new PagetraceError('cannot read Arrow table: not an Arrow IPC file (no columns)', { file: path });
-  return table;
+  if (file.table.schema.fields.length === 0) {
+    file.close();
+    throw new PagetraceError('cannot read Arrow table: not an Arrow IPC file (no columns)', { file: path });
+  }
+  return file;
 }
 
 /**

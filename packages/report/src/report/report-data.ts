@@ -32,10 +32,14 @@ export async function readReportSql(name: string): Promise<string> {
 }
 
 /**
- * Temp tables the report's queries read, each a .sql file run once: the event-wide figures
- * (one scan of events instead of one per query) and the worst pages (the page queries join it).
+ * Temp tables the report's queries read, each a .sql file run once, in this order: the
+ * per-tracepoint, per-task and per-pfn groups of events (one scan of events for event_stats
+ * and event_counts instead of one each), the event-wide figures, the events per time bucket,
+ * and the worst pages (the page queries join it).
  */
-const EVENT_TEMP_TABLES = [['report_event_stats', 'event_stats'], ['report_event_buckets', 'event_buckets']] as const;
+const EVENT_TEMP_TABLES = [
+  ['report_event_groups', 'event_groups'], ['report_event_stats', 'event_stats'], ['report_event_buckets', 'event_buckets'],
+] as const;
 const REPLAY_TEMP_TABLES = [['report_worst_pages', 'worst_pages']] as const;
 
 /**
