@@ -27,7 +27,7 @@ import { FLAG_LRU, FLAG_SLAB, FLAG_SWAPCACHE, FLAG_USER_PAGE, MAPPING, PageModel
 import { OP, OP_COUNT, isPageRefOp, opOfEventName, type Op } from './model/ops.js';
 import type { PageSeq, PageState } from './model/page.js';
 import { chooseProfile, type ChosenProfile, type TraceEvidence } from './model/profiles.js';
-import { inferDeviceRanges, type InferredRange } from './model/infer-device.js';
+import { DeviceRangeInference, type InferredRange } from './model/infer-device.js';
 import type { Anomaly, ReplayHooks, ReplayOptions, ReplaySummary, Severity } from './types.js';
 
 /**
@@ -120,16 +120,19 @@ class BatchColumns {
     this.pid = req(NumCol.of(b, 'pid'), 'pid');
     this.comm = req(DictCol.of(b, 'comm'), 'comm');
     this.event = req(DictCol.of(b, 'event'), 'event');
-    this.pfn = Int64Col.of(b, 'pfn');
-    this.order = NumCol.of(b, 'order');
-    this.count = NumCol.of(b, 'count');
-    this.mapcount = NumCol.of(b, 'mapcount');
-    this.val = NumCol.of(b, 'val');
-    this.ret = NumCol.of(b, 'ret');
-    this.flags = DictCol.of(b, 'flags');
-    this.mapping = Int64Col.of(b, 'mapping');
-    this.stack = NumCol.of(b, 'stack_id');
-    this.pfnEnd = Int64Col.of(b, 'pfn_end');
+    // Optional columns that are null on every row of the batch (stack_id without stack
+    // traces, pfn_end without compaction events) count as absent: the decoder then fills
+    // their sentinel in one pass instead of testing a null bit per row.
+    this.pfn = Int64Col.of(b, 'pfn', true);
+    this.order = NumCol.of(b, 'order', true);
+    this.count = NumCol.of(b, 'count', true);
+    this.mapcount = NumCol.of(b, 'mapcount', true);
+    this.val = NumCol.of(b, 'val', true);
+    this.ret = NumCol.of(b, 'ret', true);
+    this.flags = DictCol.of(b, 'flags', true);
+    this.mapping = Int64Col.of(b, 'mapping', true);
+    this.stack = NumCol.of(b, 'stack_id', true);
+    this.pfnEnd = Int64Col.of(b, 'pfn_end', true);
   }
 }
 
@@ -181,11 +184,11 @@ export class ReplayProcessor implements Replayer {
     this.refreshComms(cols.comm);
     const flagBits = flagBitsOf(cols.flags);
     const d = this.decoded;
+    d.bind(cols, ops);
     const n = batch.numRows;
     for (let from = 0; from < n; from += DECODE_BLOCK) {
       const count = Math.min(DECODE_BLOCK, n - from);
       d.fill(from, count, cols);
-      d.fillOps(ops);
       this.replayBlock(d, from, flagBits);
     }
     const e = this.ev;
@@ -247,11 +250,14 @@ export class ReplayProcessor implements Replayer {
     const ctx = this.ctx as DetectorContext;
     this.expirePending(null);
     const model = this.model as PageModel;
-    // The end-of-trace passes walk the pages with a cursor (model.eachPage): no handle per page.
-    const inferred = inferDeviceRanges(model.eachPage());
+    // One pass over the pages in slot order (sequential memory, one cursor: no handle per
+    // page) for what the summary needs: device inference, sums and maxima (none of it
+    // depends on order, and the detectors' finalize below changes none of it).
+    const inference = new DeviceRangeInference();
+    const totals: PageTotals = { endTs: 0, perfLive: 0, perfLiveKb: 0, pinnedPages: 0, pins: 0 };
+    model.forEachPage((p) => { inference.add(p); addToTotals(totals, p); });
+    const inferred = inference.ranges();
     for (const d of DETECTORS) d.finalize?.(ctx);
-    // Sums and maxima do not depend on order: one pass in slot order (sequential memory).
-    const totals = pageTotals(model.eachPage());
     return {
       summary: this.summary(model.pageCount, totals, inferred), anomalies: this.anomalies, endTs: totals.endTs,
       pageRows: model.pagesByPfn(),
@@ -275,7 +281,8 @@ export class ReplayProcessor implements Replayer {
   private makeModel(): void {
     const c = this.chosen as ChosenProfile;
     const hasRef = Object.keys(this.meta.event_counts).some((k) => /(^|:)page_ref_/.test(k));
-    this.model = new PageModel(this.devices, c.profile, c.choice.mapcount_raw, hasRef);
+    // Every page is named by at least one event: the event count bounds the pages touched.
+    this.model = new PageModel(this.devices, c.profile, c.choice.mapcount_raw, hasRef, this.meta.lines?.events ?? 0);
     const self = this;
     this.ctx = {
       model: this.model,
@@ -296,16 +303,17 @@ export class ReplayProcessor implements Replayer {
     if (d !== null && d.length !== this.commNames.length) this.commNames = col.entries();
   }
 
-  private decode(d: DecodedBatch, i: number, batchIndex: number, row: number, e: EventView): void {
+  /** Event i of the decoded block, row r of the batch (the never-null columns are read at r). */
+  private decode(d: DecodedBatch, i: number, r: number, row: number, e: EventView): void {
     e.row = row;
-    e.batchIndex = batchIndex;
-    e.line = d.line[i] as number;
-    e.ts = d.ts[i] as number;
-    e.cpu = d.cpu[i] as number;
-    e.pid = d.pid[i] as number;
-    e.commIndex = d.comm[i] as number;
-    e.eventIndex = d.event[i] as number;
-    e.op = d.op[i] as Op;
+    const lineHi = d.lineWords[2 * r + 1] as number;
+    e.line = (d.lineSigned ? lineHi | 0 : lineHi) * 4294967296 + (d.lineWords[2 * r] as number);
+    const tsHi = d.tsWords[2 * r + 1] as number;
+    e.ts = (d.tsSigned ? tsHi | 0 : tsHi) * 4294967296 + (d.tsWords[2 * r] as number);
+    e.cpu = d.cpuValues[r] as number;
+    e.pid = d.pidValues[r] as number;
+    e.commIndex = d.commIndices[r] as number;
+    e.op = (d.opOfEvent[d.eventIndices[r] as number] ?? OP.OTHER) as Op;
     e.pfn = d.pfn[i] as number;
     e.order = d.order[i] as number;
     const has = d.has[i] as number;
@@ -455,16 +463,12 @@ const hexOf = (n: number): string => `0x${n.toString(16)}`;
 
 interface PageTotals { endTs: number; perfLive: number; perfLiveKb: number; pinnedPages: number; pins: number }
 
-function pageTotals(pages: Iterable<PageState>): PageTotals {
-  const t: PageTotals = { endTs: 0, perfLive: 0, perfLiveKb: 0, pinnedPages: 0, pins: 0 };
-  for (const p of pages) {
-    if (p.lastTs > t.endTs) t.endTs = p.lastTs;
-    t.perfLive += p.perfLive;
-    t.perfLiveKb += p.perfLiveKb;
-    if (p.pins > 0) t.pinnedPages++;
-    t.pins += p.pins;
-  }
-  return t;
+function addToTotals(t: PageTotals, p: PageState): void {
+  if (p.lastTs > t.endTs) t.endTs = p.lastTs;
+  t.perfLive += p.perfLive;
+  t.perfLiveKb += p.perfLiveKb;
+  if (p.pins > 0) t.pinnedPages++;
+  t.pins += p.pins;
 }
 
 /**

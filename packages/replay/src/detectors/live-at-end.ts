@@ -23,15 +23,15 @@ export function liveGroups(ctx: DetectorContext): LiveGroup[] {
 
 function groupLiveAllocations(ctx: DetectorContext): LiveGroup[] {
   const groups = new Map<string, LiveGroup>();
-  for (const p of ctx.model.eachPage()) {
-    if (p.liveAllocs <= 0) continue;
+  ctx.model.forEachPage((p) => {
+    if (p.liveAllocs <= 0) return;
     const site = siteOfStack(p.liveAllocStack >= 0 ? ctx.frames(p.liveAllocStack) : []);
     const key = `${site}\u0000${p.liveAllocOrder}`;
     let g = groups.get(key);
     if (g === undefined) { g = { site, order: p.liveAllocOrder, allocations: 0, pages: [] }; groups.set(key, g); }
     g.allocations += p.liveAllocs;
     g.pages.push(ctx.model.handleOf(p)); // p is the walk's cursor
-  }
+  });
   return [...groups.values()].sort((a, b) => b.allocations - a.allocations || (a.site < b.site ? -1 : a.site > b.site ? 1 : a.order - b.order));
 }
 

@@ -13,14 +13,14 @@ export const longTermPin: Detector = {
   reset() {},
   finalize(ctx) {
     const groups = new Map<string, PageState[]>();
-    for (const p of ctx.model.eachPage()) {
-      if (p.pins <= 0) continue;
+    ctx.model.forEachPage((p) => {
+      if (p.pins <= 0) return;
       const h = p.pinHolders[0];
       const site = h === undefined ? 'unknown site' : `${ctx.commName(h.commIndex)} ${siteOfStack(ctx.frames(h.stackId))}`;
       const list = groups.get(site) ?? [];
       list.push(ctx.model.handleOf(p)); // p is the walk's cursor
       groups.set(site, list);
-    }
+    });
     for (const [site, pages] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
       pages.sort((a, b) => a.pfn - b.pfn);
       const first = pages[0] as PageState;

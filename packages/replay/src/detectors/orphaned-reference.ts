@@ -64,7 +64,7 @@ export const orphanedReference: Detector = {
   finalize(ctx) {
     // Judge every page in slot order (sequential memory), report the few orphans in pfn order.
     const orphans: PageState[] = [];
-    for (const p of ctx.model.eachPage()) if (orphanLeftover(p, ctx) > 0) orphans.push(ctx.model.handleOf(p));
+    ctx.model.forEachPage((p) => { if (orphanLeftover(p, ctx) > 0) orphans.push(ctx.model.handleOf(p)); });
     orphans.sort((a, b) => a.pfn - b.pfn);
     for (const p of orphans) {
       const left = orphanLeftover(p, ctx);

@@ -16,8 +16,9 @@ export function isNullAt(bitmap: Uint8Array | null, j: number): boolean {
 export class NumCol {
   private constructor(private readonly vals: ArrayLike<number>, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
 
-  static of(batch: RecordBatch, name: string): NumCol | null {
-    const data = dataOf(batch, name);
+  /** The column, or null when the batch has none (or, with allNullAsAbsent, when every row is null). */
+  static of(batch: RecordBatch, name: string, allNullAsAbsent = false): NumCol | null {
+    const data = dataOf(batch, name, allNullAsAbsent);
     if (data === null) return null;
     return new NumCol(data.values as ArrayLike<number>, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
@@ -31,8 +32,9 @@ export class NumCol {
 export class Int64Col {
   private constructor(private readonly words: Uint32Array, private readonly signed: boolean, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
 
-  static of(batch: RecordBatch, name: string): Int64Col | null {
-    const data = dataOf(batch, name);
+  /** The column, or null when the batch has none (or, with allNullAsAbsent, when every row is null). */
+  static of(batch: RecordBatch, name: string, allNullAsAbsent = false): Int64Col | null {
+    const data = dataOf(batch, name, allNullAsAbsent);
     if (data === null) return null;
     const v = data.values as BigInt64Array | BigUint64Array;
     const words = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
@@ -52,8 +54,9 @@ export class Int64Col {
 export class DictCol {
   private constructor(private readonly idx: Int32Array, readonly dictionary: Vector | null, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
 
-  static of(batch: RecordBatch, name: string): DictCol | null {
-    const data = dataOf(batch, name);
+  /** The column, or null when the batch has none (or, with allNullAsAbsent, when every row is null). */
+  static of(batch: RecordBatch, name: string, allNullAsAbsent = false): DictCol | null {
+    const data = dataOf(batch, name, allNullAsAbsent);
     if (data === null) return null;
     return new DictCol(data.values as Int32Array, (data.dictionary as Vector | undefined) ?? null, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
@@ -76,9 +79,11 @@ export class DictCol {
 }
 
 
-function dataOf(batch: RecordBatch, name: string): Data | null {
+/** The column's data, or null when the batch has no such column (or, with allNullAsAbsent, no value in it). */
+function dataOf(batch: RecordBatch, name: string, allNullAsAbsent: boolean): Data | null {
   const v = batch.getChild(name);
   if (v === null) return null;
   const d = v.data[0];
-  return d === undefined ? null : (d as Data);
+  if (d === undefined) return null;
+  return allNullAsAbsent && d.length > 0 && d.nullCount === d.length ? null : (d as Data);
 }

@@ -1,15 +1,15 @@
 /**
  * A block of rows of one events.arrow RecordBatch decoded column by column into plain typed
- * arrays, nulls as sentinels or has-bits, so the replay loop reads array[i] and nothing else.
- * Column-wise decoding is a sequential pass per column (cheap); decoding row by row through
- * column objects cost a method call, a null-bitmap test and a branch per field per event. The
- * arrays are reused from block to block (grown when a block is larger): no garbage per batch,
- * and nothing of the batch is kept (its buffers are reused by the reader, io/batch-file.ts).
+ * arrays, nulls as sentinels or has-bits, so the replay loop reads array[i] without a null
+ * test or branch per field. Column-wise decoding is a sequential pass per column (cheap);
+ * decoding row by row through column objects cost a method call, a null-bitmap test and a
+ * branch per field per event. Columns that are never null (line, ts, cpu, pid, comm, event)
+ * are not decoded at all: the loop reads Arrow's buffers at the row (see bind). The arrays
+ * are reused from block to block (grown when a block is larger): no garbage per batch, and
+ * nothing of the batch is kept past it (its buffers are reused by the reader, io/batch-file.ts).
  */
-import type { RecordBatch } from 'apache-arrow';
 import { Int64Col, NumCol, DictCol, isNullAt } from './columns.js';
 import { MAPPING } from '../model/model.js';
-import { OP } from '../model/ops.js';
 
 /** Bits of `has`: which nullable page_ref fields the row carries. */
 export const HAS_COUNT = 1;
@@ -19,13 +19,23 @@ export const HAS_RET = 8;
 
 export class DecodedBatch {
   length = 0;
-  line = new Float64Array(0);
-  ts = new Float64Array(0);
-  cpu = new Int32Array(0);
-  pid = new Int32Array(0);
-  comm = new Int32Array(0);
-  /** Dictionary index of the event name (the processor maps it to an operation). */
-  event = new Int32Array(0);
+  /**
+   * The never-null columns are not decoded into block arrays: the replay reads them from
+   * Arrow's buffers at the event's row (bind() points these at the current batch). A copy
+   * into a block array and then into the EventView was two more stores and loads per field
+   * per event for nothing: there is no null to resolve and no branch to avoid.
+   */
+  lineWords: Uint32Array = new Uint32Array(0);
+  lineSigned = true;
+  tsWords: Uint32Array = new Uint32Array(0);
+  tsSigned = true;
+  cpuValues: ArrayLike<number> = new Int32Array(0);
+  pidValues: ArrayLike<number> = new Int32Array(0);
+  /** Dictionary indices of comm and event. */
+  commIndices: Int32Array = new Int32Array(0);
+  eventIndices: Int32Array = new Int32Array(0);
+  /** OP.* per event dictionary index (read as `?? OP.OTHER`: an index the dictionary does not name). */
+  opOfEvent = new Uint8Array(0);
   /** -1 when null. */
   pfn = new Float64Array(0);
   pfnEnd = new Float64Array(0);
@@ -44,8 +54,19 @@ export class DecodedBatch {
   has = new Uint8Array(0);
   /** MAPPING.* of the row's page->mapping (UNKNOWN when null): all the model needs of the pointer. */
   mappingKind = new Uint8Array(0);
-  /** Operation per row (OP.*), from the event dictionary's ops (see fillOps). */
-  op = new Uint8Array(0);
+
+  /** Point the never-null columns at a batch (its required columns, checked by the caller) and its event names' operations. */
+  bind(c: { line: Int64Col; ts: Int64Col; cpu: NumCol; pid: NumCol; comm: DictCol; event: DictCol }, ops: readonly number[]): void {
+    const line = c.line.raw();
+    const ts = c.ts.raw();
+    this.lineWords = line.words; this.lineSigned = line.signed;
+    this.tsWords = ts.words; this.tsSigned = ts.signed;
+    this.cpuValues = c.cpu.raw().values;
+    this.pidValues = c.pid.raw().values;
+    this.commIndices = c.comm.raw().indices;
+    this.eventIndices = c.event.raw().indices;
+    this.opOfEvent = Uint8Array.from(ops);
+  }
 
   /**
    * Rows [from, from + n) of a batch whose columns were located by the caller (required ones
@@ -55,18 +76,11 @@ export class DecodedBatch {
    * before the loop reaches its rows).
    */
   fill(from: number, n: number, c: {
-    line: Int64Col; ts: Int64Col; cpu: NumCol; pid: NumCol; comm: DictCol; event: DictCol;
     pfn: Int64Col | null; pfnEnd: Int64Col | null; order: NumCol | null; count: NumCol | null; mapcount: NumCol | null;
     val: NumCol | null; ret: NumCol | null; flags: DictCol | null; mapping: Int64Col | null; stack: NumCol | null;
   }): void {
-    if (this.line.length < n) this.grow(n);
+    if (this.pfn.length < n) this.grow(n);
     this.length = n;
-    int64Into(this.line, c.line, from, n);
-    int64Into(this.ts, c.ts, from, n);
-    numInto(this.cpu, c.cpu, from, n);
-    numInto(this.pid, c.pid, from, n);
-    dictInto(this.comm, c.comm, from, n);
-    dictInto(this.event, c.event, from, n);
     if (c.pfn === null) this.pfn.fill(-1, 0, n); else nullableInt64Into(this.pfn, c.pfn, from, n);
     if (c.pfnEnd === null) this.pfnEnd.fill(-1, 0, n); else nullableInt64Into(this.pfnEnd, c.pfnEnd, from, n);
     nullableNumInto(this.order, c.order, from, n, -1);
@@ -78,12 +92,6 @@ export class DecodedBatch {
     pageRefInto(this.val, this.has, HAS_VAL, c.val, from, n);
     pageRefInto(this.ret, this.has, HAS_RET, c.ret, from, n);
     if (c.mapping === null) this.mappingKind.fill(MAPPING.UNKNOWN, 0, n); else this.fillMapping(c.mapping, from, n);
-  }
-
-  /** op[i] = ops[event[i]], OP.OTHER for an index the dictionary does not name. */
-  fillOps(ops: readonly number[]): void {
-    const n = this.length;
-    for (let i = 0; i < n; i++) this.op[i] = ops[this.event[i] as number] ?? OP.OTHER;
   }
 
   private fillMapping(col: Int64Col, from: number, n: number): void {
@@ -98,19 +106,11 @@ export class DecodedBatch {
   }
 
   private grow(n: number): void {
-    this.line = new Float64Array(n); this.ts = new Float64Array(n); this.pfn = new Float64Array(n); this.pfnEnd = new Float64Array(n);
-    this.cpu = new Int32Array(n); this.pid = new Int32Array(n); this.comm = new Int32Array(n); this.event = new Int32Array(n);
+    this.pfn = new Float64Array(n); this.pfnEnd = new Float64Array(n);
     this.order = new Int32Array(n); this.flagsIndex = new Int32Array(n); this.stack = new Int32Array(n);
     this.count = new Int32Array(n); this.mapcount = new Int32Array(n); this.val = new Int32Array(n); this.ret = new Int32Array(n);
-    this.has = new Uint8Array(n); this.mappingKind = new Uint8Array(n); this.op = new Uint8Array(n);
+    this.has = new Uint8Array(n); this.mappingKind = new Uint8Array(n);
   }
-}
-
-function int64Into(out: Float64Array, col: Int64Col, from: number, n: number): void {
-  const { words, signed } = col.raw();
-  const w = 2 * from;
-  if (signed) for (let i = 0; i < n; i++) out[i] = ((words[w + 2 * i + 1] as number) | 0) * 4294967296 + (words[w + 2 * i] as number);
-  else for (let i = 0; i < n; i++) out[i] = (words[w + 2 * i + 1] as number) * 4294967296 + (words[w + 2 * i] as number);
 }
 
 function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: number): void {
@@ -124,31 +124,34 @@ function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: nu
   }
 }
 
-function numInto(out: Int32Array, col: NumCol, from: number, n: number): void {
-  const { values } = col.raw();
-  for (let i = 0; i < n; i++) out[i] = values[from + i] as number;
-}
-
 function nullableNumInto(out: Int32Array, col: NumCol | null, from: number, n: number, sentinel: number): void {
   if (col === null) { out.fill(sentinel, 0, n); return; }
   const { values, bitmap, offset } = col.raw();
-  for (let i = 0; i < n; i++) {
-    const r = from + i;
-    const j = r + offset;
-    out[i] = isNullAt(bitmap, j) ? sentinel : (values[r] as number);
-  }
-}
-
-function dictInto(out: Int32Array, col: DictCol, from: number, n: number): void {
-  out.set(col.raw().indices.subarray(from, from + n));
+  int32OrSentinelInto(out, values, bitmap, offset, from, n, sentinel);
 }
 
 function nullableDictInto(out: Int32Array, col: DictCol, from: number, n: number): void {
   const { indices, bitmap, offset } = col.raw();
+  int32OrSentinelInto(out, indices, bitmap, offset, from, n, -1);
+}
+
+/**
+ * out[i] = values[from + i], or sentinel where null, without a branch per row: order, flags
+ * and stack_id are null on some event kinds and not others, which the trace interleaves
+ * unpredictably (a mispredicted branch per row and column). The value is masked by its
+ * validity bit instead (a null slot may hold anything); Int32Array stores wrap values the
+ * same way the mask does.
+ */
+function int32OrSentinelInto(out: Int32Array, values: ArrayLike<number>, bitmap: Uint8Array | null, offset: number, from: number, n: number, sentinel: number): void {
+  if (bitmap === null) {
+    for (let i = 0; i < n; i++) out[i] = values[from + i] as number;
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const r = from + i;
     const j = r + offset;
-    out[i] = isNullAt(bitmap, j) ? -1 : (indices[r] as number);
+    const valid = ((bitmap[j >> 3] as number) >> (j & 7)) & 1;
+    out[i] = ((values[r] as number) & -valid) | (sentinel & (valid - 1));
   }
 }
 

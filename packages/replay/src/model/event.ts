@@ -6,15 +6,12 @@ import type { Op } from './ops.js';
 
 export class EventView {
   row = 0;
-  /** index of the row inside its batch (for on-demand text columns). */
-  batchIndex = 0;
   line = 0;
   ts = 0;
   cpu = 0;
   pid = 0;
   commIndex = 0;
   op: Op = 0;
-  eventIndex = 0;
   pfn = -1;
   order = -1;
   count = 0;
@@ -25,8 +22,6 @@ export class EventView {
   hasRet = false;
   mapcount = 0;
   hasMapcount = false;
-  mapping = 0;
-  hasMapping = false;
   flagsIndex = -1;
   stackId = -1;
   /** end of a pfn range (compaction isolate ranges), -1 when null. */

@@ -13,30 +13,41 @@ const MIN_PAGES = 1024;
 const MAX_GAP = 64;
 
 export function inferDeviceRanges(pages: Iterable<PageState>): InferredRange[] {
-  const candList: number[] = [];
-  const buddyList: number[] = [];
-  for (const p of pages) {
-    if (p.isDevice) continue;
-    if (p.buddySeen) buddyList.push(p.pfn);
-    else if (p.refSeen) candList.push(p.pfn);
+  const inference = new DeviceRangeInference();
+  for (const p of pages) inference.add(p);
+  return inference.ranges();
+}
+
+/** The same, fed one page at a time (the replay's single end-of-trace pass over the pages). */
+export class DeviceRangeInference {
+  private readonly candList: number[] = [];
+  private readonly buddyList: number[] = [];
+
+  add(p: PageState): void {
+    if (p.isDevice) return;
+    if (p.buddySeen) this.buddyList.push(p.pfn);
+    else if (p.refSeen) this.candList.push(p.pfn);
   }
-  // Native numeric sorts (pfns are unique integers): a comparator sort of 100 k numbers is slow.
-  const cand = Float64Array.from(candList).sort();
-  const buddy = Float64Array.from(buddyList).sort();
-  const out: InferredRange[] = [];
-  let i = 0;
-  while (i < cand.length) {
-    let j = i;
-    while (j + 1 < cand.length && (cand[j + 1] as number) - (cand[j] as number) < MAX_GAP) j++;
-    const start = cand[i] as number;
-    const end = (cand[j] as number) + 1;
-    const n = j - i + 1;
-    if (n >= MIN_PAGES && !anyIn(buddy, start, end)) {
-      out.push({ start, end, evidence: `${n} pfns in [0x${start.toString(16)}, 0x${end.toString(16)}) had page_ref events and none had a buddy allocator or page cache event (density ${((100 * n) / (end - start)).toFixed(0)}%)` });
+
+  ranges(): InferredRange[] {
+    // Native numeric sorts (pfns are unique integers): a comparator sort of 100 k numbers is slow.
+    const cand = Float64Array.from(this.candList).sort();
+    const buddy = Float64Array.from(this.buddyList).sort();
+    const out: InferredRange[] = [];
+    let i = 0;
+    while (i < cand.length) {
+      let j = i;
+      while (j + 1 < cand.length && (cand[j + 1] as number) - (cand[j] as number) < MAX_GAP) j++;
+      const start = cand[i] as number;
+      const end = (cand[j] as number) + 1;
+      const n = j - i + 1;
+      if (n >= MIN_PAGES && !anyIn(buddy, start, end)) {
+        out.push({ start, end, evidence: `${n} pfns in [0x${start.toString(16)}, 0x${end.toString(16)}) had page_ref events and none had a buddy allocator or page cache event (density ${((100 * n) / (end - start)).toFixed(0)}%)` });
+      }
+      i = j + 1;
     }
-    i = j + 1;
+    return out;
   }
-  return out;
 }
 
 function anyIn(sorted: Float64Array, start: number, end: number): boolean {

@@ -6,7 +6,7 @@
 import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
-import { B, BUDDY, D, I, PageState, PageStore, RECORD_BYTES, warmRecord, type Holder, type PageSeq } from './page.js';
+import { B, BUDDY, D, I, PageState, PageStore, RECORD_BYTES, chunkShiftFor, warmRecord, type PageSeq } from './page.js';
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
@@ -29,7 +29,7 @@ export class PageModel {
   /** pfn -> slot (first-touch order). */
   private readonly index = new PfnIndex();
   /** Typed records of the pages (see page.ts). */
-  private readonly store = new PageStore();
+  private readonly store: PageStore;
   private sortedByPfn: PageState[] = [];
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
   lossEpoch = 0;
@@ -38,8 +38,10 @@ export class PageModel {
   /** Allocated high-order blocks by head pfn (buddy blocks are naturally aligned). */
   private readonly blocks = new Map<number, { order: number; row: number }>();
 
-  constructor(private readonly devices: DeviceRanges, private readonly profile: Profile, private readonly mapcountRaw: boolean, hasRefEvents: boolean) {
+  /** expectedPages: an upper bound of the pages the replay may touch (sizes the record chunks, see chunkShiftFor). */
+  constructor(private readonly devices: DeviceRanges, private readonly profile: Profile, private readonly mapcountRaw: boolean, hasRefEvents: boolean, expectedPages = 0) {
     this.hasRefEvents = hasRefEvents;
+    this.store = new PageStore(chunkShiftFor(expectedPages));
   }
 
   /** The page of pfn, or undefined when no event named it yet. */
@@ -125,6 +127,22 @@ export class PageModel {
     }
   }
 
+  /**
+   * Calls fn on every page touched, in slot (first-touch) order, with one cursor of its own
+   * re-pointed at each page (sequential memory, no handle per page; whatever keeps a page
+   * takes handleOf() of it). A plain loop where eachPage() resumes a generator per page: the
+   * end-of-trace passes over 100 k-1 M pages use this.
+   */
+  forEachPage(fn: (p: PageState) => void): void {
+    const n = this.index.size;
+    if (n === 0) return;
+    const cursor = new PageState(this.pfnOf(0), this.store, 0);
+    for (let s = 0; s < n; s++) {
+      cursor.moveTo(s, this.pfnOf(s));
+      fn(cursor);
+    }
+  }
+
   private pfnOf(slot: number): number {
     return this.store.chunkOf(slot).d[(slot & this.store.slotMask) * (RECORD_BYTES / 8) + D.pfn] as number;
   }
@@ -162,13 +180,14 @@ export class PageModel {
    * Pure lookups: pages are still created by page() in event order (slot = first touch).
    */
   warm(pfns: Float64Array, pfnEnds: Float64Array, from: number, to: number, slots: Int32Array): void {
-    // Two short loops, not one: the loads of each loop are independent of each other, so
-    // the CPU overlaps their cache misses (hash probes, then records).
+    // Short loops, not one: the loads of each loop are independent of each other, so the
+    // CPU overlaps their cache misses (hash buckets, then probes that find them in cache,
+    // then records).
+    let sink = this.index.touch(pfns, from, to);
     for (let i = from; i < to; i++) {
       const pfn = pfns[i] as number;
       slots[i] = pfn >= 0 && (pfnEnds[i] as number) < 0 ? this.index.get(pfn) : -1;
     }
-    let sink = 0;
     const store = this.store;
     const mask = store.slotMask;
     for (let i = from; i < to; i++) {
@@ -176,7 +195,8 @@ export class PageModel {
       if (slot < 0) continue;
       const c = store.chunkOf(slot);
       const k = slot & mask;
-      sink += (c.d[k * (RECORD_BYTES / 8) + D.ref] as number) + (c.b[k * RECORD_BYTES + B.buddy] as number);
+      // One read in each of the three cache lines an event touches (page.ts: bytes 0-175).
+      sink += (c.d[k * (RECORD_BYTES / 8) + D.ref] as number) + (c.i[k * (RECORD_BYTES / 4) + I.events] as number) + (c.b[k * RECORD_BYTES + B.buddy] as number);
     }
     this.warmSink = sink;
   }
@@ -386,7 +406,7 @@ export class PageModel {
       if (v !== GUP_PIN_COUNTING_BIAS) { p.gets--; this.popHolder(p); }
       p.pinCount++;
       p.pins++;
-      p.addPin(this.holderOf(e, GUP_PIN_COUNTING_BIAS));
+      this.store.pushPin(p.slot, e.line, e.row, e.pid, e.commIndex, GUP_PIN_COUNTING_BIAS, e.stackId, e.ts);
       this.pushHolder(p, e, GUP_PIN_COUNTING_BIAS);
       p.halfPinPid = -1;
       return;
@@ -396,18 +416,13 @@ export class PageModel {
       p.unpinCount++;
       if (p.pins > 0) {
         p.pins--;
-        const start = p.pinHolders.pop()?.ts ?? e.ts;
+        const start = this.store.popPinTs(p.slot) ?? e.ts;
         if (e.ts - start > p.pinMaxNs) p.pinMaxNs = e.ts - start;
       }
       this.popHolder(p);
       return;
     }
     if (v > 0) { p.i[p.ib + I.gets] = (p.i[p.ib + I.gets] as number) + 1; this.pushHolder(p, e, v); } else if (v < 0) { p.i[p.ib + I.puts] = (p.i[p.ib + I.puts] as number) + 1; this.popHolder(p); }
-  }
-
-  /** A pin's record (pins are rare: an object each; gets go to the typed HolderSlab). */
-  private holderOf(e: EventView, val: number): Holder {
-    return { line: e.line, row: e.row, pid: e.pid, commIndex: e.commIndex, val, stackId: e.stackId, ts: e.ts };
   }
 
   private pushHolder(p: PageState, e: EventView, val: number): void {
@@ -475,7 +490,7 @@ export class PageModel {
   private newLife(p: PageState): void {
     this.store.holders.clear(p);
     // pins counts the entries of the pin list (they are added and removed together), so the
-    // list (a Map lookup) is only touched when there is one to empty.
+    // list is only touched when there is one to empty.
     if (p.pins !== 0) this.store.clearPins(p.slot);
     p.pins = 0;
     p.lastFreeOp = 0;

@@ -38,8 +38,21 @@ describe('page walks without handles', () => {
     expect(m.pages.map((p) => p.pfn)).toEqual(unique);
   });
 
+  it('forEachPage walks the same pages as eachPage, in slot order, with their state', () => {
+    const m = modelWith(pfns);
+    const walked: number[][] = [];
+    m.forEachPage((p) => walked.push([p.pfn, p.events]));
+    const viaGenerator: number[][] = [];
+    for (const p of m.eachPage()) viaGenerator.push([p.pfn, p.events]);
+    expect(walked).toEqual(viaGenerator);
+    expect(walked.map(([pfn]) => pfn)).toEqual(unique);
+  });
+
   it('a model without pages walks nothing', () => {
     const m = modelWith([]);
+    let calls = 0;
+    m.forEachPage(() => calls++);
+    expect(calls).toBe(0);
     expect([...m.eachPage()]).toEqual([]);
     expect(m.pagesByPfn().length).toBe(0);
     expect(m.byPfn()).toEqual([]);

@@ -7,7 +7,7 @@
  * ~680 bytes each, every one was copied twice by the young-generation GC before it settled
  * (GC was the largest single item of the replay profile), and their fields and boxed
  * timestamps were spread over a dozen cache lines. A record is 5 cache lines, the fields one
- * event touches sit in the first two, and records lie in slot (first-touch) order, so
+ * event touches sit in the first three, and records lie in slot (first-touch) order, so
  * end-of-trace passes over all pages read memory sequentially.
  *
  * `PageState` is a small handle on a page's record (its pin list and holders live in the
@@ -25,12 +25,6 @@ export { MAX_HOLDERS, type Holder } from './holders.js';
 export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
 export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
 
-/**
- * The pin list of every page that has none: most pages never get a pin. Never pushed to
- * (addPin gives the page a list of its own); pop and `length = 0` on it change nothing.
- */
-const NO_HOLDERS: Holder[] = [];
-
 /** Bytes of one page record: 5 cache lines. */
 export const RECORD_BYTES = 320;
 const RECORD_DOUBLES = RECORD_BYTES / 8;
@@ -39,34 +33,44 @@ const RECORD_INTS = RECORD_BYTES / 4;
 /**
  * Float64 fields (index in doubles from the record start): everything that can exceed
  * 32 bits or that was a plain JS number we must not truncate (ns timestamps, rows, lines,
- * counts as printed). Bytes 0-63 are the fields every page_ref event reads or writes.
+ * counts as printed).
+ *
+ * Layout: bytes 0-175 hold every field a page_ref, free or CPU-changing event reads or
+ * writes (D 0-9, I 20-37, B 152-175), so an event touches three cache lines of the record
+ * (the lines PageModel.warm loads ahead); bytes 176-299 hold what allocations, frees, pins,
+ * findings and the outputs use. (Before round 4 the holder ring and the alt* fields of the
+ * reordering tolerance sat in the fourth and fifth lines: most get/put events and every
+ * change of CPU missed a line the look-ahead had not loaded.)
  */
 export const enum D {
   ref = 0, lastTs = 1, lastRow = 2, lastLine = 3, maxRef = 4, lastCount = 5, mapcount = 6, maxMapcount = 7,
-  // bytes 192-279: rarely written (CPU changes, first event, frees, allocations, pins)
-  altTs = 24, altRow = 25, firstTs = 26, firstLine = 27, pinMaxNs = 28, lastFreeLine = 29, lastFreeRow = 30,
-  liveAllocLine = 31, liveAllocTs = 32, liveAllocRow = 33, perfLiveKb = 34,
-  // bytes 304-311: the page's pfn (its persistent handle is made from the record, see PageModel)
-  pfn = 38,
+  altTs = 8, altRow = 9,
+  // bytes 176-255: first event, frees, allocations, pins, the page's pfn (its persistent
+  // handle is made from the record, see PageModel)
+  firstTs = 22, firstLine = 23, pinMaxNs = 24, lastFreeLine = 25, lastFreeRow = 26,
+  liveAllocLine = 27, liveAllocTs = 28, liveAllocRow = 29, perfLiveKb = 30, pfn = 31,
 }
 
-/** Int32 fields (index in int32s from the record start). Bytes 64-127: per-event fields. */
+/** Int32 fields (index in int32s from the record start). Bytes 80-151: per-event fields. */
 export const enum I {
-  events = 16, gets = 17, puts = 18, syncEpoch = 19, lastDelta = 20, pins = 21, halfPinPid = 22, lastCpu = 23,
-  altCpu = 24, lastPid = 25, lastCommIndex = 26, lastStackId = 27, deviceIdle = 28, inPageCache = 29, frozenExpected = 30, anomalies = 31,
-  // bytes 160-191 and 280-287: allocation/free/pin bookkeeping
-  pinCount = 40, unpinCount = 41, allocs = 42, frees = 43, perfLive = 44, liveAllocs = 45, liveAllocStack = 46, liveAllocPid = 47,
-  liveAllocCommIndex = 70, lastFreeCpu = 71,
-  // bytes 288-299: the page's block of unmatched gets in its HolderSlab (block + 1; 0 = none)
-  holderBlock = 72, holderHead = 73, holderCount = 74,
+  events = 20, gets = 21, puts = 22, syncEpoch = 23, lastDelta = 24, pins = 25, halfPinPid = 26, lastCpu = 27,
+  altCpu = 28, lastPid = 29, lastCommIndex = 30, lastStackId = 31, deviceIdle = 32, inPageCache = 33, frozenExpected = 34,
+  // the page's block of unmatched gets in its HolderSlab (block + 1; 0 = none): every get and put
+  holderBlock = 35, holderHead = 36, holderCount = 37,
+  // bytes 256-299: allocation/free/pin bookkeeping, findings
+  anomalies = 64, pinCount = 65, unpinCount = 66, allocs = 67, frees = 68, perfLive = 69, liveAllocs = 70, liveAllocStack = 71,
+  liveAllocPid = 72, liveAllocCommIndex = 73,
 }
 
-/** Uint8 fields (byte offset from the record start, bytes 128-159): booleans (0/1) and small codes. */
+/** Uint8 fields (byte offset from the record start, bytes 152-175): booleans (0/1) and small codes. */
 export const enum B {
-  buddy = 128, refKnown = 129, frozen = 130, splitting = 131, hasLastCount = 132, lastFlagBits = 133, lastMappingKind = 134, anonSeen = 135,
-  fileBacked = 136, swapCache = 137, deviceInUse = 138, allocSeen = 139, setAllocPending = 140, lastFreeOp = 141, captured = 142, perfEntry = 143,
-  buddySeen = 144, refSeen = 145, everFrozen = 146, lastOp = 147, altOp = 148, order = 149, liveAllocOrder = 150, device = 151,
+  buddy = 152, refKnown = 153, frozen = 154, splitting = 155, hasLastCount = 156, lastFlagBits = 157, lastMappingKind = 158, anonSeen = 159,
+  fileBacked = 160, swapCache = 161, deviceInUse = 162, allocSeen = 163, setAllocPending = 164, lastFreeOp = 165, captured = 166, perfEntry = 167,
+  buddySeen = 168, refSeen = 169, everFrozen = 170, lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
 }
+
+/** Numbers per outstanding pin in a PageStore's pin list: line, row, pid, commIndex, val, stackId, ts. */
+const PIN_FIELDS = 7;
 
 /** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
 const DEVICE_KINDS: (DeviceKind | null)[] = [null, 'fsdax', 'device_private', 'device_coherent', 'device_generic', 'p2pdma', 'unknown'];
@@ -104,7 +108,7 @@ export function pageSeqOf(pages: readonly PageState[]): PageSeq {
 
 /** One read in each cache line a pages.arrow row reads. */
 export function warmRecord(d: Float64Array, i: Int32Array, b: Uint8Array, db: number, ib: number, bb: number): number {
-  return (d[db + D.ref] as number) + (i[ib + I.events] as number) + (b[bb + B.buddy] as number) + (d[db + D.firstTs] as number);
+  return (d[db + D.ref] as number) + (i[ib + I.events] as number) + (d[db + D.firstTs] as number) + (d[db + D.liveAllocTs] as number) + (i[ib + I.anomalies] as number);
 }
 
 /** The three typed views of one chunk of records. */
@@ -132,7 +136,6 @@ function initRecord(c: RecordChunk, k: number): void {
   c.i[i + I.lastStackId] = -1;
   c.i[i + I.liveAllocStack] = -1;
   c.i[i + I.liveAllocCommIndex] = -1;
-  c.i[i + I.lastFreeCpu] = -1;
 }
 
 export class PageState {
@@ -165,7 +168,8 @@ export class PageState {
   moveTo(slot: number, pfn: number): void {
     const c = this.store.chunkOf(slot);
     const k = slot & this.store.slotMask;
-    this.d = c.d; this.i = c.i; this.b = c.b;
+    // Usually the same chunk (see chunkShiftFor): no pointer stores (and their GC write barriers).
+    if (c.d !== this.d) { this.d = c.d; this.i = c.i; this.b = c.b; }
     this.db = k * RECORD_DOUBLES; this.ib = k * RECORD_INTS; this.bb = k * RECORD_BYTES;
     this.slot = slot;
     this.pfn = pfn;
@@ -174,7 +178,11 @@ export class PageState {
   /** Unmatched gets, oldest first (at most MAX_HOLDERS; built from the slab: for evidence text only). */
   get holders(): Holder[] { return this.store.holders.list(this); }
 
-  /** Outstanding pins, oldest first, matched LIFO by unpins (nested use is the common pattern). */
+  /**
+   * Outstanding pins, oldest first, matched LIFO by unpins (nested use is the common
+   * pattern). A copy made from the store (for evidence and outputs); the model pops pins
+   * with PageStore.popPinTs.
+   */
   get pinHolders(): Holder[] { return this.store.pinsOf(this.slot); }
 
   /** Record an outstanding pin (the page gets a list of its own on the first one). */
@@ -255,8 +263,6 @@ export class PageState {
   /** The last event was a free of this kind (dedupe mm_page_free + mm_page_free_batched). */
   get lastFreeOp(): number { return this.b[this.bb + B.lastFreeOp] as number; }
   set lastFreeOp(v: number) { this.b[this.bb + B.lastFreeOp] = v; }
-  get lastFreeCpu(): number { return this.i[this.ib + I.lastFreeCpu] as number; }
-  set lastFreeCpu(v: number) { this.i[this.ib + I.lastFreeCpu] = v; }
   get lastFreeLine(): number { return this.d[this.db + D.lastFreeLine] as number; }
   set lastFreeLine(v: number) { this.d[this.db + D.lastFreeLine] = v; }
   get lastFreeRow(): number { return this.d[this.db + D.lastFreeRow] as number; }
@@ -348,6 +354,18 @@ export class PageState {
 }
 
 /**
+ * log2 of the pages per chunk for a model expecting up to `expectedPages` pages (an upper
+ * bound such as the trace's event count): the whole replay in one chunk where that is at most
+ * 2^20 pages (335 MB of address space), at least 2^14 (5 MB). A chunk is zero memory from the
+ * OS that is committed page by page as records are first written (RSS follows the pages
+ * touched, not the chunk size), and with one chunk the replay's cursor keeps pointing into
+ * the same arrays: moving it to another page sets offsets only.
+ */
+export function chunkShiftFor(expectedPages: number): number {
+  return Math.min(20, Math.max(14, Math.ceil(Math.log2(Math.max(1, expectedPages)))));
+}
+
+/**
  * Records for every page of a model, in chunks of 2^chunkShift pages (16 k by default: 5 MB,
  * committed by the OS as they fill; a large run never copies what it already has), plus the
  * pages' holders (typed slab) and pin lists (pins are rare: a list for pages that had one).
@@ -357,8 +375,15 @@ export class PageStore {
   readonly holders = new HolderSlab();
   readonly slotMask: number;
   private readonly chunks: RecordChunk[] = [];
-  /** Pin list per slot (NO_HOLDERS until the page's first pin): an array, as dense as the slots. */
-  private readonly pins: Holder[][] = [];
+  /**
+   * Outstanding pins per slot, PIN_FIELDS numbers each in a plain array of numbers (undefined
+   * until the page's first pin; emptied, not dropped, at a new life). Not a Holder object per
+   * pin: the 1 GB bench trace pins 200 k times, and each pin lives long enough to be promoted
+   * (two objects with its boxed timestamp), which made pins a GC cost; not a shared empty
+   * list in every entry either: 400 k references to one object are 400 k slots for a
+   * compacting GC to update when that object moves.
+   */
+  private readonly pins: (number[] | undefined)[] = [];
   private used = 0;
 
   constructor(private readonly chunkShift = 14) { this.slotMask = (1 << chunkShift) - 1; }
@@ -374,19 +399,44 @@ export class PageStore {
     const k = slot & this.slotMask;
     if (k === 0) this.chunks.push(newChunk(this.slotMask + 1));
     initRecord(this.chunkOf(slot), k);
-    this.pins.push(NO_HOLDERS);
+    this.pins.push(undefined);
     return slot;
   }
 
   chunkOf(slot: number): RecordChunk { return this.chunks[slot >>> this.chunkShift] as RecordChunk; }
 
-  pinsOf(slot: number): Holder[] { return this.pins[slot] ?? NO_HOLDERS; }
+  /** The page's outstanding pins, oldest first (a new array of new objects). */
+  pinsOf(slot: number): Holder[] {
+    const list = this.pins[slot];
+    const out: Holder[] = [];
+    if (list === undefined) return out;
+    for (let k = 0; k < list.length; k += PIN_FIELDS) {
+      out.push({ line: list[k] as number, row: list[k + 1] as number, pid: list[k + 2] as number, commIndex: list[k + 3] as number, val: list[k + 4] as number, stackId: list[k + 5] as number, ts: list[k + 6] as number });
+    }
+    return out;
+  }
 
   /** Forget a page's pins (a new life). */
-  clearPins(slot: number): void { this.pins[slot] = NO_HOLDERS; }
-
-  addPin(slot: number, h: Holder): void {
+  clearPins(slot: number): void {
     const list = this.pins[slot];
-    if (list === undefined || list === NO_HOLDERS) this.pins[slot] = [h]; else list.push(h);
+    if (list !== undefined) list.length = 0;
+  }
+
+  addPin(slot: number, h: Holder): void { this.pushPin(slot, h.line, h.row, h.pid, h.commIndex, h.val, h.stackId, h.ts); }
+
+  /** Record an outstanding pin of the page in slot (no object per pin). */
+  pushPin(slot: number, line: number, row: number, pid: number, commIndex: number, val: number, stackId: number, ts: number): void {
+    const list = this.pins[slot];
+    if (list === undefined) this.pins[slot] = [line, row, pid, commIndex, val, stackId, ts];
+    else list.push(line, row, pid, commIndex, val, stackId, ts);
+  }
+
+  /** Forget the page's newest pin (an unpin); its timestamp, undefined when it had none. */
+  popPinTs(slot: number): number | undefined {
+    const list = this.pins[slot];
+    if (list === undefined || list.length === 0) return undefined;
+    const ts = list[list.length - 1] as number;
+    list.length -= PIN_FIELDS;
+    return ts;
   }
 }
