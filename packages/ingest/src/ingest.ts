@@ -228,7 +228,7 @@ async function pump(input: InputSource, head: Uint8Array, chunker: LineChunker, 
   flushNow: () => Promise<void>, opts: IngestOptions): Promise<void> {
   const flushMs = flushIntervalOf(opts, input);
   const inflight: Array<Promise<ChunkResult>> = [];
-  const maxInFlight = Math.max(2, pool.size * 2);
+  const maxInFlight = Math.max(2, pool.size * 4);
   const drainOne = async (): Promise<void> => {
     const c = await (inflight.shift() as Promise<ChunkResult>);
     await onChunk(c);
