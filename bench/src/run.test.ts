@@ -37,12 +37,25 @@ describe('pnpm bench harness', () => {
         expect(Number.isFinite(r.seconds)).toBe(true);
         expect(r.seconds).toBeGreaterThan(0);
         if (r.id !== 'cat') expect(r.cpuSeconds).toBeGreaterThan(0);
+        // Every measured row ran --repeat times (default 3) and reports its median run.
+        if (r.id !== 'cat') {
+          const runs = r.runs ?? [];
+          expect(runs).toHaveLength(3);
+          const median = [...runs].sort((x, y) => x - y)[1];
+          if (r.id !== 'duckdb') expect(r.seconds).toBe(median);
+          expect(r.note).toContain('median of 3 runs');
+        }
       } else {
         expect(r.note).toBeTruthy();
         expect(r.seconds).toBeUndefined();
       }
     }
     for (const t of results.targets) if (t.pass === null) expect(t.measured).toBe('not measured');
+  });
+
+  it('refuses a --repeat that is not a positive integer', () => {
+    for (const bad of ['0', '-1', '1.5', 'x']) expect(() => optionsFromArgv(['--repeat', bad], () => {})).toThrow(/--repeat/);
+    expect(optionsFromArgv(['--repeat', '5'], () => {}).repeat).toBe(5);
   });
 
   it('reuses the cached trace on a second run and honours --only', async () => {

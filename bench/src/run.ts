@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [--size 1GB] [--workers 2] [--format ftrace|trace-cmd|perf] [--only ingest,replay]
- *             [--stacks] [--events all|kmem] [--seed N] [--profile] [--regen] [--keep-runs]
+ *             [--stacks] [--events all|kmem] [--seed N] [--repeat N] [--profile] [--regen] [--keep-runs]
  *             [--out-dir bench/out] [--results-dir bench]`
  *
  * ONE run on ONE generated file: baselines (cat, readline + regex), ingest with 1 and N
@@ -50,6 +50,12 @@ export interface BenchOptions {
   regenerate: boolean;
   /** Keep the run directories (tables of every stage) instead of deleting them at the end. */
   keepRuns: boolean;
+  /**
+   * Runs of every measured row (default 3); the row reports the run of median wall time, and
+   * every run's wall time (`runs`): this VM varies 10–25 % from one run to the next, so one run
+   * says little, and the median keeps one slow or fast outlier out of the ratios.
+   */
+  repeat: number;
   log: (line: string) => void;
 }
 
@@ -66,6 +72,8 @@ export interface Row {
   rowsPerSec?: number;
   peakRssBytes?: number;
   events?: number;
+  /** Wall seconds of every run of the row, in the order they ran (the row's figures are the median run's). */
+  runs?: number[];
   details?: Record<string, unknown>;
 }
 
@@ -109,18 +117,18 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const noTables = (id: RowId, label: string): Row => ({ id, label, status: 'not available', note: 'no tables: ingest did not run' });
 
   add(wanted('cat') ? measureCat(input, trace.bytes) : skip('cat', 'cat FILE > /dev/null'));
-  add(wanted('readline') ? await measured('readline', 'readline + regex (Node)', { input, format: o.format }, trace.bytes) : skip('readline', 'readline + regex (Node)'));
+  add(wanted('readline') ? await measured('readline', 'readline + regex (Node)', { input, format: o.format }, trace.bytes, o.repeat) : skip('readline', 'readline + regex (Node)'));
   // replay and duckdb read the tables of the N-worker ingest: it runs whenever they are asked for.
   const needTables = wanted('replay') || wanted('replay-floor') || wanted('duckdb');
   add(wanted('ingest-1') ? await ingestRow('ingest-1', 1, runs.one) : skip('ingest-1', 'ingest, 1 worker'));
   add(wanted('ingest-N') || needTables ? await ingestRow('ingest-N', o.workers, runs.many) : skip('ingest-N', `ingest, ${o.workers} workers`));
   const tablesReady = rowOk(rows, 'ingest-N');
-  add(!wanted('replay') ? skip('replay', 'replay') : tablesReady ? await measured('replay', 'replay', { runDir: runs.many }, trace.bytes) : noTables('replay', 'replay'));
+  add(!wanted('replay') ? skip('replay', 'replay') : tablesReady ? await measured('replay', 'replay', { runDir: runs.many }, trace.bytes, o.repeat) : noTables('replay', 'replay'));
   const floorLabel = 'replay floor: typed columns, refcount sums only';
-  add(!wanted('replay-floor') ? skip('replay-floor', floorLabel) : tablesReady ? await measured('replay-floor', floorLabel, { runDir: runs.many }, trace.bytes) : noTables('replay-floor', floorLabel));
-  add(!wanted('duckdb') ? skip('duckdb', 'DuckDB load of events') : tablesReady ? duckdbRow(await measured('duckdb', 'DuckDB load of events', { runDir: runs.many }, trace.bytes)) : noTables('duckdb', 'DuckDB load of events'));
+  add(!wanted('replay-floor') ? skip('replay-floor', floorLabel) : tablesReady ? await measured('replay-floor', floorLabel, { runDir: runs.many }, trace.bytes, o.repeat) : noTables('replay-floor', floorLabel));
+  add(!wanted('duckdb') ? skip('duckdb', 'DuckDB load of events') : tablesReady ? duckdbRow(await measured('duckdb', 'DuckDB load of events', { runDir: runs.many }, trace.bytes, o.repeat)) : noTables('duckdb', 'DuckDB load of events'));
   if (wanted('check')) rmSync(runs.check, { recursive: true, force: true });
-  add(wanted('check') ? await measured('check', 'check (end to end)', { input, outDir: runs.check }, trace.bytes) : skip('check', 'check (end to end)'));
+  add(wanted('check') ? await measured('check', 'check (end to end)', { input, outDir: runs.check }, trace.bytes, o.repeat) : skip('check', 'check (end to end)'));
 
   const identicalTables = wanted('ingest-1') && wanted('ingest-N') && rowOk(rows, 'ingest-1') && rowOk(rows, 'ingest-N')
     ? await compareTables(runs.one, runs.many, o.workers) : null;
@@ -154,7 +162,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
 
   async function ingestRow(id: RowId, workers: number, outDir: string): Promise<Row> {
     rmSync(outDir, { recursive: true, force: true });
-    return measured(id, `ingest, ${workers} worker${workers === 1 ? '' : 's'}`, { input, outDir, workers }, trace.bytes);
+    return measured(id, `ingest, ${workers} worker${workers === 1 ? '' : 's'}`, { input, outDir, workers }, trace.bytes, o.repeat);
   }
 }
 
@@ -231,13 +239,18 @@ async function runChild(task: TaskName, opts: TaskOptions, nodeFlags: string[] =
   });
 }
 
-async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes: number): Promise<Row> {
-  const r = await runChild(id.startsWith('ingest') ? 'ingest' : (id as TaskName), opts);
-  if (!r.ok) {
-    return r.unavailable !== undefined
-      ? { id, label, status: 'not available', note: r.unavailable }
-      : { id, label, status: 'failed', note: r.error ?? 'unknown error' };
+async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes: number, repeat: number): Promise<Row> {
+  const reports: Array<ChildReport & { ok: true }> = [];
+  for (let i = 0; i < repeat; i++) {
+    const r = await runChild(id.startsWith('ingest') ? 'ingest' : (id as TaskName), opts);
+    if (!r.ok) {
+      return r.unavailable !== undefined
+        ? { id, label, status: 'not available', note: r.unavailable }
+        : { id, label, status: 'failed', note: r.error ?? 'unknown error' };
+    }
+    reports.push(r);
   }
+  const r = medianRun(reports);
   const { ok: _ok, seconds, cpuSeconds, maxRssBytes, ...details } = r;
   const events = typeof details.events === 'number' ? details.events : undefined;
   const row: Row = { id, label, status: 'ok', seconds, cpuSeconds, peakRssBytes: maxRssBytes, details };
@@ -245,7 +258,18 @@ async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes:
   if (events !== undefined) { row.events = events; row.eventsPerSec = events / seconds; }
   if (id.startsWith('ingest') && typeof details.skipped === 'number' && details.skipped > 0) row.note = `${details.skipped} lines skipped`;
   if (id === 'check') row.note = checkStagesNote(details.result);
+  if (reports.length > 1) {
+    row.runs = reports.map((x) => x.seconds);
+    const spread = `median of ${reports.length} runs (${Math.min(...row.runs).toFixed(2)}–${Math.max(...row.runs).toFixed(2)} s)`;
+    row.note = row.note === undefined ? spread : `${row.note}; ${spread}`;
+  }
   return row;
+}
+
+/** The run of median wall time (the lower middle one for an even count). */
+function medianRun<T extends { seconds: number }>(runs: readonly T[]): T {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[(sorted.length - 1) >> 1] as T;
 }
 
 /** check's own stage timings: replay runs beside the report, so replay and report overlap. */
@@ -260,7 +284,7 @@ function duckdbRow(row: Row): Row {
   if (row.status !== 'ok' || !row.details) return row;
   const rows = Number(row.details.rows);
   const seconds = Number(row.details.openSeconds) + Number(row.details.scanSeconds);
-  return { ...row, seconds, rowsPerSec: rows / seconds, eventsPerSec: undefined, note: 'open + first full scan of events' };
+  return { ...row, seconds, rowsPerSec: rows / seconds, eventsPerSec: undefined, note: ['open + first full scan of events', row.note].filter(Boolean).join('; ') };
 }
 
 async function sha256(path: string): Promise<string> {
@@ -377,6 +401,8 @@ export function optionsFromArgv(argv: readonly string[], log: (l: string) => voi
   }
   const workers = Number(a.value('workers') ?? 2);
   if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a positive integer');
+  const repeat = Number(a.value('repeat') ?? 3);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive integer');
   return {
     sizeBytes: parseSize(a.value('size') ?? '1GB'),
     format,
@@ -390,6 +416,7 @@ export function optionsFromArgv(argv: readonly string[], log: (l: string) => voi
     profile: a.flag('profile'),
     regenerate: a.flag('regen'),
     keepRuns: a.flag('keep-runs'),
+    repeat,
     log,
   };
 }
@@ -401,7 +428,7 @@ function parseEventSet(text: string): 'all' | 'kmem' {
 
 export const USAGE = `usage: pnpm bench [--size 1GB] [--format ftrace|trace-cmd|perf] [--workers 2] [--stacks]
                   [--events all|kmem] [--seed N] [--only ${Object.keys(STAGES).join(',')}]
-                  [--profile] [--regen] [--keep-runs] [--out-dir DIR] [--results-dir DIR]
+                  [--repeat N] [--profile] [--regen] [--keep-runs] [--out-dir DIR] [--results-dir DIR]
 Generates (or reuses) one trace under --out-dir and measures every stage on it; writes
 results.json and results.md to --results-dir (default bench/). See README "Performance".`;
 
