@@ -34,7 +34,7 @@ export interface IngestOptions {
   input: string;
   /** Run directory (created; outputs written atomically). */
   outDir: string;
-  /** Default: min(2, os.availableParallelism()). */
+  /** Parsers: the main thread and workers - 1 worker threads. Default: min(2, os.availableParallelism()). */
   workers?: number;
   /** Force a front-end; default auto-detect. */
   format?: Frontend;

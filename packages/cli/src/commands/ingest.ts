@@ -15,7 +15,7 @@ export default class Ingest extends PagetraceCommand {
   };
   static override flags = {
     out: Flags.string({ char: 'o', required: true, description: 'run directory to write (created; files replaced atomically)' }),
-    workers: Flags.integer({ min: 1, description: 'parser threads (default: min(2, CPUs))' }),
+    workers: Flags.integer({ min: 1, description: 'parsers: the main thread and N-1 worker threads (default: min(2, CPUs))' }),
     format: Flags.option({ options: ['ftrace', 'trace-cmd', 'perf-script', 'csv'] as const, description: 'force the input format (default: detect)' })(),
   };
 
