@@ -284,7 +284,7 @@ function duckdbRow(row: Row): Row {
   if (row.status !== 'ok' || !row.details) return row;
   const rows = Number(row.details.rows);
   const seconds = Number(row.details.openSeconds) + Number(row.details.scanSeconds);
-  return { ...row, seconds, rowsPerSec: rows / seconds, eventsPerSec: undefined, note: ['open + first full scan of events', row.note].filter(Boolean).join('; ') };
+  return { ...row, seconds, rowsPerSec: rows / seconds, eventsPerSec: undefined, note: ['open + first scan of every row (columns event, pfn, ts_ns: read from disk as the scan needs them)', row.note].filter(Boolean).join('; ') };
 }
 
 async function sha256(path: string): Promise<string> {
