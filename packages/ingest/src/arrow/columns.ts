@@ -12,23 +12,40 @@ import { makeData, Utf8, Vector, type Data, type DataType, type Dictionary, type
  * the next one is built (the file sink copies its bytes while it is written): a 1 GB trace
  * then allocates no new column memory per batch, where fresh copies cost ~620 MB of
  * short-lived external memory, the Mark-Compacts it triggers and the first touch of its pages.
+ * Each column gets its own scratch (`column(name)`), so no two columns share a buffer.
  */
 export class ColumnMemory {
-  private readonly scratch = new Map<string, ArrayBuffer>();
+  private readonly columns = new Map<string, ColumnScratch>();
 
   private constructor(readonly reuse: boolean) {}
 
   static fresh(): ColumnMemory { return new ColumnMemory(false); }
   static reused(): ColumnMemory { return new ColumnMemory(true); }
 
-  /** `n` zeroed elements: new, or the scratch buffer named `key` cleared. */
-  zeroed<A extends Int32Array | Uint8Array>(key: string, Ctor: { new (b: ArrayBuffer, o: number, n: number): A; new (n: number): A; BYTES_PER_ELEMENT: number }, n: number): A {
+  /** The scratch of one column (the same object for the same name). */
+  column(name: string): ColumnScratch {
+    let c = this.columns.get(name);
+    if (c === undefined) { c = new ColumnScratch(this.reuse); this.columns.set(name, c); }
+    return c;
+  }
+}
+
+/** What a column builder writes into: its bitmap, ids, offsets... (`Role`), reused or new each time. */
+type Role = 'validity' | 'ids' | 'ok' | 'offsets' | 'data';
+
+export class ColumnScratch {
+  private readonly buffers = new Map<Role, ArrayBuffer>();
+
+  constructor(readonly reuse: boolean) {}
+
+  /** `n` zeroed elements: new, or this column's buffer for `role` cleared. */
+  zeroed<A extends Int32Array | Uint8Array>(role: Role, Ctor: { new (b: ArrayBuffer, o: number, n: number): A; new (n: number): A; BYTES_PER_ELEMENT: number }, n: number): A {
     if (!this.reuse) return new Ctor(n);
     const bytes = n * Ctor.BYTES_PER_ELEMENT;
-    let buf = this.scratch.get(key);
+    let buf = this.buffers.get(role);
     if (buf === undefined || buf.byteLength < bytes) {
       buf = new ArrayBuffer(Math.max(bytes, 8));
-      this.scratch.set(key, buf);
+      this.buffers.set(role, buf);
     }
     const a = new Ctor(buf, 0, n);
     a.fill(0);
@@ -41,14 +58,15 @@ export class ColumnMemory {
   }
 }
 
-const FRESH = ColumnMemory.fresh();
+/** New arrays and copies: for callers that keep what they build. */
+const FRESH = new ColumnScratch(false);
 
 /** Set bits per byte value. */
 const POPCOUNT = Uint8Array.from({ length: 256 }, (_, v) => { let c = 0; for (let x = v; x > 0; x >>= 1) c += x & 1; return c; });
 
 /** The validity bitmap of null flags ok[0, n) (each exactly 0 or 1), packed 8 rows at a time; none when nothing is null. */
-export function validity(ok: Uint8Array, n: number, mem: ColumnMemory = FRESH, key = 'validity'): { bitmap: Uint8Array | undefined; nullCount: number } {
-  const bitmap = mem.zeroed(key, Uint8Array, (n + 7) >> 3);
+export function validity(ok: Uint8Array, n: number, mem: ColumnScratch = FRESH): { bitmap: Uint8Array | undefined; nullCount: number } {
+  const bitmap = mem.zeroed('validity', Uint8Array, (n + 7) >> 3);
   let valid = 0;
   const whole = n >> 3;
   for (let byte = 0; byte < whole; byte++) {
@@ -72,15 +90,15 @@ type Values = Int8Array | Uint16Array | Int32Array | Uint32Array;
  * they are: the row store keeps 0 in the slots of nulls (garbage there would make equal
  * tables differ byte-wise).
  */
-export function primitive<T extends DataType>(type: T, values: Values, n: number, ok?: Uint8Array, width = 1, mem: ColumnMemory = FRESH, key = ''): Data<T> {
-  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem, key);
+export function primitive<T extends DataType>(type: T, values: Values, n: number, ok?: Uint8Array, width = 1, mem: ColumnScratch = FRESH): Data<T> {
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem);
   return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: mem.prefix(values, n * width) } as never) as Data<T>;
 }
 
 /** A 64-bit column from `n` (lo, hi) pairs (null rows hold 0). */
 export function int64<T extends DataType>(type: T, pairs: Int32Array | Uint32Array, n: number, ok?: Uint8Array, signed = false,
-  mem: ColumnMemory = FRESH, key = ''): Data<T> {
-  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem, key);
+  mem: ColumnScratch = FRESH): Data<T> {
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem);
   // A view needs 8-byte alignment (row store columns start their own buffers); else a copy.
   const pairsOf = mem.reuse && pairs.byteOffset % 8 === 0 ? pairs.subarray(0, 2 * n) : pairs.slice(0, 2 * n);
   const values = signed ? new BigInt64Array(pairsOf.buffer, pairsOf.byteOffset, n) : new BigUint64Array(pairsOf.buffer, pairsOf.byteOffset, n);
@@ -88,12 +106,12 @@ export function int64<T extends DataType>(type: T, pairs: Int32Array | Uint32Arr
 }
 
 /** Utf8 Data from per-row (start, len) into a byte heap; len -1 = null. */
-export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Array, n: number, mem: ColumnMemory = FRESH): Data<Utf8> {
+export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Array, n: number, mem: ColumnScratch = FRESH): Data<Utf8> {
   let total = 0;
   for (let i = 0; i < n; i++) if ((lens[i] as number) > 0) total += lens[i] as number;
-  const offsets = mem.zeroed('utf8.offsets', Int32Array, n + 1);
-  const data = mem.zeroed('utf8.data', Uint8Array, total);
-  const ok = mem.zeroed('utf8.ok', Uint8Array, n);
+  const offsets = mem.zeroed('offsets', Int32Array, n + 1);
+  const data = mem.zeroed('data', Uint8Array, total);
+  const ok = mem.zeroed('ok', Uint8Array, n);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const len = lens[i] as number;
@@ -105,7 +123,7 @@ export function utf8FromHeap(heap: Uint8Array, starts: Int32Array, lens: Int32Ar
     }
     offsets[i + 1] = at;
   }
-  const v = validity(ok, n, mem, 'utf8.validity');
+  const v = validity(ok, n, mem);
   return makeData({ type: new Utf8(), length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, valueOffsets: offsets, data });
 }
 
@@ -156,14 +174,14 @@ export class GrowingDictionary {
 
 /** A dictionary column from ids (-1 = null, stored as index 0). */
 export function dictionaryColumn(type: Dictionary<Utf8, Int32>, ids: Int32Array, n: number, dict: GrowingDictionary,
-  mem: ColumnMemory = FRESH, key = ''): Data<Dictionary<Utf8, Int32>> {
-  const { values, ok, max } = nonNegative(ids, n, mem, key);
-  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem, key);
+  mem: ColumnScratch = FRESH): Data<Dictionary<Utf8, Int32>> {
+  const { values, ok, max } = nonNegative(ids, n, mem);
+  const v = ok === undefined ? { bitmap: undefined, nullCount: 0 } : validity(ok, n, mem);
   return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: values, dictionary: dict.vectorUpTo(max + 1) });
 }
 
 /** ids[0, n) with -1 (null) as 0, their null flags (undefined: none null) and the largest id. */
-export function nonNegative(ids: Int32Array, n: number, mem: ColumnMemory = FRESH, key = ''): { values: Int32Array; ok: Uint8Array | undefined; max: number } {
+export function nonNegative(ids: Int32Array, n: number, mem: ColumnScratch = FRESH): { values: Int32Array; ok: Uint8Array | undefined; max: number } {
   let max = -1;
   let nulls = 0;
   for (let i = 0; i < n; i++) {
@@ -172,8 +190,8 @@ export function nonNegative(ids: Int32Array, n: number, mem: ColumnMemory = FRES
     else if (v < 0) nulls++;
   }
   if (nulls === 0) return { values: mem.prefix(ids, n), ok: undefined, max };
-  const values = mem.zeroed(`${key}.ids`, Int32Array, n);
-  const ok = mem.zeroed(`${key}.ok`, Uint8Array, n);
+  const values = mem.zeroed('ids', Int32Array, n);
+  const ok = mem.zeroed('ok', Uint8Array, n);
   if (nulls < n) {
     for (let i = 0; i < n; i++) {
       const v = ids[i] as number;

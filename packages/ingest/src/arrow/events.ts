@@ -7,9 +7,10 @@ import {
 } from 'apache-arrow';
 import type { RowStore } from '../parse/row-store.js';
 import { EVENT_COLUMNS, eventsSchema, stacksSchema } from '../schema.js';
-import { ColumnMemory, dictionaryColumn, GrowingDictionary, int64, nonNegative, primitive, utf8FromHeap, utf8FromStrings } from './columns.js';
+import { ColumnMemory, type ColumnScratch, dictionaryColumn, GrowingDictionary, int64, nonNegative, primitive, utf8FromHeap, utf8FromStrings } from './columns.js';
 
-type Builder = (s: RowStore, n: number, type: DataType) => Data;
+/** A column of the first n rows of the store, into that column's scratch (`m`). */
+type Builder = (s: RowStore, n: number, type: DataType, m: ColumnScratch) => Data;
 
 export class EventBatchBuilder {
   readonly schema: Schema = eventsSchema();
@@ -20,39 +21,38 @@ export class EventBatchBuilder {
    * kept (its columns are then views of the row store and scratch buffers); fresh by default.
    */
   constructor(dicts: { comm: readonly string[]; event: readonly string[]; flags: readonly string[]; gfp: readonly string[] },
-    mem: ColumnMemory = ColumnMemory.fresh()) {
+    private readonly mem: ColumnMemory = ColumnMemory.fresh()) {
     const comm = new GrowingDictionary(dicts.comm);
     const event = new GrowingDictionary(dicts.event);
     const flags = new GrowingDictionary(dicts.flags);
     const gfp = new GrowingDictionary(dicts.gfp);
-    // Scratch buffers are named after their column: each column keeps its own.
-    const dict = (name: string, g: GrowingDictionary, pick: (s: RowStore) => Int32Array): Builder =>
-      (s, n, t) => dictionaryColumn(t as Dictionary<Utf8, Int32>, pick(s), n, g, mem, name);
+    const dict = (g: GrowingDictionary, pick: (s: RowStore) => Int32Array): Builder =>
+      (s, n, t, m) => dictionaryColumn(t as Dictionary<Utf8, Int32>, pick(s), n, g, m);
     const byName: Record<string, Builder> = {
-      line: (s, n, t) => int64(t, s.line, n, undefined, false, mem),
-      ts_ns: (s, n, t) => int64(t, s.ts, n, undefined, true, mem),
-      cpu: (s, n, t) => primitive(t, s.cpu, n, undefined, 1, mem),
-      pid: (s, n, t) => primitive(t, s.pid, n, undefined, 1, mem),
-      tgid: (s, n, t) => primitive(t, s.tgid, n, s.tgidOk, 1, mem, 'tgid'),
-      comm: dict('comm', comm, (s) => s.comm),
-      event: dict('event', event, (s) => s.event),
-      pfn: (s, n, t) => int64(t, s.pfn, n, s.pfnOk, false, mem, 'pfn'),
-      order: (s, n, t) => primitive(t, s.order, n, s.orderOk, 1, mem, 'order'),
-      count: (s, n, t) => primitive(t, s.count, n, s.countOk, 1, mem, 'count'),
-      mapcount: (s, n, t) => primitive(t, s.mapcount, n, s.mapcountOk, 1, mem, 'mapcount'),
-      val: (s, n, t) => primitive(t, s.val, n, s.valOk, 1, mem, 'val'),
-      ret: (s, n, t) => primitive(t, s.ret, n, s.retOk, 1, mem, 'ret'),
-      mt: (s, n, t) => primitive(t, s.mt, n, s.mtOk, 1, mem, 'mt'),
-      flags: dict('flags', flags, (s) => s.flags),
-      gfp: dict('gfp', gfp, (s) => s.gfp),
-      mapping: (s, n, t) => int64(t, s.mapping, n, s.mappingOk, false, mem, 'mapping'),
-      stack_id: (s, n, t) => {
-        const { values, ok } = nonNegative(s.stack, n, mem, 'stack_id');
-        return primitive(t, values, n, ok, 1, mem, 'stack_id');
+      line: (s, n, t, m) => int64(t, s.line, n, undefined, false, m),
+      ts_ns: (s, n, t, m) => int64(t, s.ts, n, undefined, true, m),
+      cpu: (s, n, t, m) => primitive(t, s.cpu, n, undefined, 1, m),
+      pid: (s, n, t, m) => primitive(t, s.pid, n, undefined, 1, m),
+      tgid: (s, n, t, m) => primitive(t, s.tgid, n, s.tgidOk, 1, m),
+      comm: dict(comm, (s) => s.comm),
+      event: dict(event, (s) => s.event),
+      pfn: (s, n, t, m) => int64(t, s.pfn, n, s.pfnOk, false, m),
+      order: (s, n, t, m) => primitive(t, s.order, n, s.orderOk, 1, m),
+      count: (s, n, t, m) => primitive(t, s.count, n, s.countOk, 1, m),
+      mapcount: (s, n, t, m) => primitive(t, s.mapcount, n, s.mapcountOk, 1, m),
+      val: (s, n, t, m) => primitive(t, s.val, n, s.valOk, 1, m),
+      ret: (s, n, t, m) => primitive(t, s.ret, n, s.retOk, 1, m),
+      mt: (s, n, t, m) => primitive(t, s.mt, n, s.mtOk, 1, m),
+      flags: dict(flags, (s) => s.flags),
+      gfp: dict(gfp, (s) => s.gfp),
+      mapping: (s, n, t, m) => int64(t, s.mapping, n, s.mappingOk, false, m),
+      stack_id: (s, n, t, m) => {
+        const { values, ok } = nonNegative(s.stack, n, m);
+        return primitive(t, values, n, ok, 1, m);
       },
-      args: (s, n) => utf8FromHeap(s.heap, s.argsStart, s.argsLen, n, mem),
-      pfn_end: (s, n, t) => int64(t, s.pfnEnd, n, s.pfnEndOk, false, mem, 'pfn_end'),
-      ofs: (s, n, t) => int64(t, s.ofs, n, s.ofsOk, false, mem, 'ofs'),
+      args: (s, n, _t, m) => utf8FromHeap(s.heap, s.argsStart, s.argsLen, n, m),
+      pfn_end: (s, n, t, m) => int64(t, s.pfnEnd, n, s.pfnEndOk, false, m),
+      ofs: (s, n, t, m) => int64(t, s.ofs, n, s.ofsOk, false, m),
     };
     this.builders = EVENT_COLUMNS.map((c) => {
       const b = byName[c.name];
@@ -63,7 +63,7 @@ export class EventBatchBuilder {
 
   /** A batch of the first n rows of the store. */
   build(s: RowStore, n: number): RecordBatch {
-    const children = this.schema.fields.map((f, i) => (this.builders[i] as Builder)(s, n, f.type));
+    const children = this.schema.fields.map((f, i) => (this.builders[i] as Builder)(s, n, f.type, this.mem.column(f.name)));
     const data = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, data);
   }

@@ -29,7 +29,7 @@ export class ParserPool {
   private readonly waiting = new Map<number, { worker: number; resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
   private next = 0;
   private recycled = 0;
-  /** Inline mode: a merged chunk's row buffers, for the next chunk. */
+  /** Row buffers of a merged chunk, for the next chunk this thread parses. */
   private spare: RowStore | null = null;
 
   /** `recycle` receives each chunk's buffer once the parser is done with it. */
