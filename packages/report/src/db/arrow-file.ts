@@ -6,7 +6,7 @@
  * So the file gets a zero-filled buffer of its full size that mirrors it byte for byte: first
  * only the small parts are read into it (magic, every message's metadata, the schema and
  * dictionary batches, the footer), and apache-arrow parses that into a Table whose column
- * buffers are views of the still-empty body regions. `load(columns)` then reads exactly the
+ * buffers are views of the still-empty body regions. `loadBatch(batch, columns)` then reads exactly the
  * regions of those views from the file. Untouched pages of a zero-filled allocation are never
  * backed by memory, so columns nobody asks for cost neither time nor RSS.
  *
@@ -20,8 +20,6 @@ export interface LazyArrowFile {
   readonly table: Table;
   /** Reads the buffers of these columns (indices into the schema) of one record batch, unless already read. */
   loadBatch(batch: number, columns: readonly number[]): void;
-  /** Reads these columns of every record batch. */
-  load(columns: readonly number[]): void;
   close(): void;
 }
 
@@ -45,7 +43,7 @@ export function openArrowFileLazily(path: string): LazyArrowFile {
     const table = tableFromIPC(file);
     if (!allBuffersViewInto(table, file)) {
       read(0, size);
-      return { table: tableFromIPC(file), loadBatch: () => undefined, load: () => undefined, close: () => closeSync(fd) };
+      return { table: tableFromIPC(file), loadBatch: () => undefined, close: () => closeSync(fd) };
     }
     // loaded[column][batch] = 1 once read
     const loaded = table.schema.fields.map(() => new Uint8Array(table.batches.length));
@@ -60,7 +58,6 @@ export function openArrowFileLazily(path: string): LazyArrowFile {
     return {
       table,
       loadBatch,
-      load: (columns) => table.batches.forEach((_b, batch) => loadBatch(batch, columns)),
       close: () => closeSync(fd),
     };
   } catch (e) {
