@@ -1,6 +1,6 @@
 /** Streams RecordBatches into an Arrow IPC file on disk (used inside writeAtomically). */
 import { open, type FileHandle } from 'node:fs/promises';
-import { AsyncByteQueue, RecordBatchFileWriter, type RecordBatch } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchFileWriter, Table, type RecordBatch } from 'apache-arrow';
 
 /** Bytes per write to the file: the writer emits a few small pieces per column of every batch. */
 const WRITE_BLOCK = 1 << 20;
@@ -25,8 +25,8 @@ export class IpcFileSink {
     this.writer.reset(new CopyingQueue(this.blocks));
   }
 
-  /** Serializes the batch now; its buffers are free again when this returns. */
-  write(batch: RecordBatch): void {
+  /** Serializes the batch (or every batch of a table) now; its buffers are free again when this returns. */
+  write(batch: RecordBatch | Table): void {
     this.writer.write(batch);
     this.batches++;
   }
@@ -131,11 +131,19 @@ async function writeFully(f: FileHandle, block: Uint8Array, length: number, at: 
   }
 }
 
-export async function writeIpcFile(path: string, batches: Iterable<RecordBatch>): Promise<void> {
+/**
+ * An Arrow IPC file of these batches, or of a table (whose schema is written even when it has
+ * no batch: a table without rows still makes a readable file). Use inside writeAtomically.
+ */
+export async function writeIpcFile(path: string, batches: Iterable<RecordBatch> | Table): Promise<void> {
   const sink = new IpcFileSink(path);
-  for (const b of batches) {
-    sink.write(b);
-    await sink.drain();
+  if (batches instanceof Table) {
+    sink.write(batches);
+  } else {
+    for (const b of batches) {
+      sink.write(b);
+      await sink.drain();
+    }
   }
   await sink.close();
 }

@@ -8,9 +8,8 @@
  * columns are filled straight into typed arrays from per-column value functions: no row
  * objects, no BigInt per value, no generic Arrow builder in the loop.
  */
-import { RUN_FILES, writeAtomically, type ColumnSpec } from '@pagetrace/ingest';
-import { DataType, RecordBatch, RecordBatchFileWriter, Struct, Table, makeBuilder, makeData, type Data, type Schema } from 'apache-arrow';
-import { open, type FileHandle } from 'node:fs/promises';
+import { RUN_FILES, writeAtomically, writeIpcFile, type ColumnSpec } from '@pagetrace/ingest';
+import { DataType, RecordBatch, Struct, Table, makeBuilder, makeData, type Data, type Schema } from 'apache-arrow';
 import { join } from 'node:path';
 import { B, BUDDY, D, I, pageSeqOf, type PageSeq, type PageState } from '../model/page.js';
 import { ANOMALY_COLUMNS, PAGE_COLUMNS, anomaliesSchema, pagesSchema } from '../schema.js';
@@ -253,39 +252,8 @@ const WARM_ROWS = 64;
 let warmSink = 0;
 
 export async function writeReplayTables(runDir: string, anomalies: readonly Anomaly[], pages: readonly PageState[] | PageSeq, endTs: number): Promise<void> {
-  await writeTableAtomic(join(runDir, RUN_FILES.anomalies), anomaliesTable(anomalies));
-  await writeTableAtomic(join(runDir, RUN_FILES.pages), pagesTable(pages, endTs));
-}
-
-/**
- * An Arrow IPC file written chunk by chunk as the writer produced them: the same bytes as
- * tableToIPC(table, 'file'), without first joining them into one buffer (a copy of the whole
- * file: 46 MB for pages.arrow of a 1 GB trace, ~3 % of that replay).
- */
-async function writeTableAtomic(path: string, table: Table): Promise<void> {
-  const writer = RecordBatchFileWriter.writeAll(table);
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of writer) chunks.push(chunk);
-  await writeAtomically(path, async (tmp) => {
-    const fh = await open(tmp, 'w');
-    try {
-      for (let k = 0; k < chunks.length; k += WRITEV_CHUNKS) await writeAll(fh, chunks.slice(k, k + WRITEV_CHUNKS));
-    } finally {
-      await fh.close();
-    }
-  });
-}
-
-/** Below IOV_MAX (1024 on Linux). */
-const WRITEV_CHUNKS = 512;
-
-/** writev, finishing a short write chunk by chunk. */
-async function writeAll(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
-  let written = (await fh.writev(chunks)).bytesWritten;
-  for (const c of chunks) {
-    if (written >= c.byteLength) { written -= c.byteLength; continue; }
-    let off = written;
-    written = 0;
-    while (off < c.byteLength) off += (await fh.write(c, off, c.byteLength - off)).bytesWritten;
-  }
+  // Arrow's file writer through ingest's block sink: the bytes of tableToIPC(table, 'file'),
+  // written as they are produced (never joined into one buffer: 46 MB of pages on 1 GB).
+  await writeAtomically(join(runDir, RUN_FILES.anomalies), (tmp) => writeIpcFile(tmp, anomaliesTable(anomalies)));
+  await writeAtomically(join(runDir, RUN_FILES.pages), (tmp) => writeIpcFile(tmp, pagesTable(pages, endTs)));
 }
