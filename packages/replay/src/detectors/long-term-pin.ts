@@ -15,7 +15,7 @@ export const longTermPin: Detector = {
     const groups = new Map<string, PageState[]>();
     ctx.model.forEachPage((p) => {
       if (p.pins <= 0) return;
-      const h = p.pinHolders[0];
+      const h = p.oldestPin;
       const site = h === undefined ? 'unknown site' : `${ctx.commName(h.commIndex)} ${siteOfStack(ctx.frames(h.stackId))}`;
       const list = groups.get(site) ?? [];
       list.push(ctx.model.handleOf(p)); // p is the walk's cursor
@@ -25,9 +25,9 @@ export const longTermPin: Detector = {
       pages.sort((a, b) => a.pfn - b.pfn);
       const first = pages[0] as PageState;
       const pins = pages.reduce((n, p) => n + p.pins, 0);
-      const since = Math.min(...pages.map((p) => p.pinHolders[0]?.ts ?? ctx.end.ts));
+      const since = Math.min(...pages.map((p) => p.oldestPin?.ts ?? ctx.end.ts));
       const seconds = (ctx.end.ts - since) / 1e9;
-      const h = first.pinHolders[0];
+      const h = first.oldestPin;
       ctx.reportAt({
         kind: 'long_term_pin', severity: 'info',
         expected: null,

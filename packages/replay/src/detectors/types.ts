@@ -59,10 +59,11 @@ export interface Detector {
 
 /** A short description of the references still outstanding on a page (newest first). */
 export function describeHolders(p: PageState, ctx: DetectorContext, max = 4): string {
-  if (p.holders.length === 0) return 'no unmatched get in the trace (the reference left is the one taken at allocation or hand-out)';
+  const holders = p.holders; // built from the slab at each read
+  if (holders.length === 0) return 'no unmatched get in the trace (the reference left is the one taken at allocation or hand-out)';
   const parts: string[] = [];
-  for (let i = p.holders.length - 1; i >= 0 && parts.length < max; i--) {
-    const h = p.holders[i];
+  for (let i = holders.length - 1; i >= 0 && parts.length < max; i--) {
+    const h = holders[i];
     if (h === undefined) continue;
     const frames = h.stackId >= 0 ? meaningfulFrames(ctx.frames(h.stackId)) : [];
     const where = frames.length > 0 ? ` via ${frames.join(' <- ')}` : '';

@@ -12,13 +12,7 @@ export interface InferredRange { start: number; end: number; evidence: string }
 const MIN_PAGES = 1024;
 const MAX_GAP = 64;
 
-export function inferDeviceRanges(pages: Iterable<PageState>): InferredRange[] {
-  const inference = new DeviceRangeInference();
-  for (const p of pages) inference.add(p);
-  return inference.ranges();
-}
-
-/** The same, fed one page at a time (the replay's single end-of-trace pass over the pages). */
+/** Fed one page at a time (the replay's single end-of-trace pass over the pages). */
 export class DeviceRangeInference {
   private readonly candList: number[] = [];
   private readonly buddyList: number[] = [];

@@ -220,12 +220,6 @@ export class PageModel {
   /** The persistent handle of a page (p may be the cursor). */
   handleOf(p: PageState): PageState { return this.handle(p.slot); }
 
-  /** The page of pfn (its persistent handle), created on its first event. */
-  page(pfn: number): PageState {
-    const slot = this.index.get(pfn);
-    return this.handle(slot < 0 ? this.create(pfn) : slot);
-  }
-
   /** The page of pfn as the cursor (see at), created on its first event. */
   cursorAt(pfn: number): PageState {
     // Not necessarily new: warm() looked ahead before an earlier row of the block created it.
@@ -362,7 +356,6 @@ export class PageModel {
     if (e.op === OP.REF_MOD_RETURN && e.hasRet) { d[db + D.ref] = e.ret; b[bb + B.refKnown] = 1; }
     else if (e.op === OP.REF_MOD_TEST && e.hasRet && e.ret === 1) { d[db + D.ref] = 0; b[bb + B.refKnown] = 1; }
     else if (e.hasCount) { d[db + D.ref] = e.count; b[bb + B.refKnown] = 1; }
-    if (e.hasCount) { d[db + D.lastCount] = e.count; b[bb + B.hasLastCount] = 1; }
     p.i[p.ib + I.syncEpoch] = this.lossEpoch;
   }
 
@@ -435,7 +428,6 @@ export class PageModel {
     if (e.ret === 1) {
       p.frozen = true;
       p.splitting = false;
-      p.everFrozen = true;
       p.frozenExpected = e.val;
       p.ref = 0;
       p.refKnown = true;

@@ -20,8 +20,6 @@
 import { HolderSlab, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
 
-export { MAX_HOLDERS, type Holder } from './holders.js';
-
 export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
 export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
 
@@ -43,7 +41,7 @@ const RECORD_INTS = RECORD_BYTES / 4;
  * change of CPU missed a line the look-ahead had not loaded.)
  */
 export const enum D {
-  ref = 0, lastTs = 1, lastRow = 2, lastLine = 3, maxRef = 4, lastCount = 5, mapcount = 6, maxMapcount = 7,
+  ref = 0, lastTs = 1, lastRow = 2, lastLine = 3, maxRef = 4, /* 5: free */ mapcount = 6, maxMapcount = 7,
   altTs = 8, altRow = 9,
   // bytes 176-255: first event, frees, allocations, pins, the page's pfn (its persistent
   // handle is made from the record, see PageModel)
@@ -64,13 +62,18 @@ export const enum I {
 
 /** Uint8 fields (byte offset from the record start, bytes 152-175): booleans (0/1) and small codes. */
 export const enum B {
-  buddy = 152, refKnown = 153, frozen = 154, splitting = 155, hasLastCount = 156, lastFlagBits = 157, lastMappingKind = 158, anonSeen = 159,
+  buddy = 152, refKnown = 153, frozen = 154, splitting = 155, /* 156: free */ lastFlagBits = 157, lastMappingKind = 158, anonSeen = 159,
   fileBacked = 160, swapCache = 161, deviceInUse = 162, allocSeen = 163, setAllocPending = 164, lastFreeOp = 165, captured = 166, perfEntry = 167,
-  buddySeen = 168, refSeen = 169, everFrozen = 170, lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
+  buddySeen = 168, refSeen = 169, /* 170: free */ lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
 }
 
 /** Numbers per outstanding pin in a PageStore's pin list: line, row, pid, commIndex, val, stackId, ts. */
 const PIN_FIELDS = 7;
+
+/** The pin whose numbers start at list[k], as a Holder. */
+function pinAt(list: readonly number[], k: number): Holder {
+  return { line: list[k] as number, row: list[k + 1] as number, pid: list[k + 2] as number, commIndex: list[k + 3] as number, val: list[k + 4] as number, stackId: list[k + 5] as number, ts: list[k + 6] as number };
+}
 
 /** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
 const DEVICE_KINDS: (DeviceKind | null)[] = [null, 'fsdax', 'device_private', 'device_coherent', 'device_generic', 'p2pdma', 'unknown'];
@@ -185,6 +188,9 @@ export class PageState {
    */
   get pinHolders(): Holder[] { return this.store.pinsOf(this.slot); }
 
+  /** The oldest outstanding pin (undefined: none), without copying the whole list. */
+  get oldestPin(): Holder | undefined { return this.store.oldestPin(this.slot); }
+
   /** Record an outstanding pin (the page gets a list of its own on the first one). */
   addPin(h: Holder): void { this.store.addPin(this.slot, h); }
 
@@ -199,10 +205,6 @@ export class PageState {
   set ref(v: number) { this.d[this.db + D.ref] = v; }
   get refKnown(): boolean { return this.b[this.bb + B.refKnown] !== 0; }
   set refKnown(v: boolean) { this.b[this.bb + B.refKnown] = v ? 1 : 0; }
-  get lastCount(): number { return this.d[this.db + D.lastCount] as number; }
-  set lastCount(v: number) { this.d[this.db + D.lastCount] = v; }
-  get hasLastCount(): boolean { return this.b[this.bb + B.hasLastCount] !== 0; }
-  set hasLastCount(v: boolean) { this.b[this.bb + B.hasLastCount] = v ? 1 : 0; }
   get mapcount(): number { return this.d[this.db + D.mapcount] as number; }
   set mapcount(v: number) { this.d[this.db + D.mapcount] = v; }
   get maxMapcount(): number { return this.d[this.db + D.maxMapcount] as number; }
@@ -211,8 +213,6 @@ export class PageState {
   set frozen(v: boolean) { this.b[this.bb + B.frozen] = v ? 1 : 0; }
   get frozenExpected(): number { return this.i[this.ib + I.frozenExpected] as number; }
   set frozenExpected(v: number) { this.i[this.ib + I.frozenExpected] = v; }
-  get everFrozen(): boolean { return this.b[this.bb + B.everFrozen] !== 0; }
-  set everFrozen(v: boolean) { this.b[this.bb + B.everFrozen] = v ? 1 : 0; }
   /** Frozen head of a THP being split: its tails were unfrozen, the head is re-referenced by a plain get. */
   get splitting(): boolean { return this.b[this.bb + B.splitting] !== 0; }
   set splitting(v: boolean) { this.b[this.bb + B.splitting] = v ? 1 : 0; }
@@ -410,10 +410,14 @@ export class PageStore {
     const list = this.pins[slot];
     const out: Holder[] = [];
     if (list === undefined) return out;
-    for (let k = 0; k < list.length; k += PIN_FIELDS) {
-      out.push({ line: list[k] as number, row: list[k + 1] as number, pid: list[k + 2] as number, commIndex: list[k + 3] as number, val: list[k + 4] as number, stackId: list[k + 5] as number, ts: list[k + 6] as number });
-    }
+    for (let k = 0; k < list.length; k += PIN_FIELDS) out.push(pinAt(list, k));
     return out;
+  }
+
+  /** The page's oldest outstanding pin, or undefined. */
+  oldestPin(slot: number): Holder | undefined {
+    const list = this.pins[slot];
+    return list === undefined || list.length === 0 ? undefined : pinAt(list, 0);
   }
 
   /** Forget a page's pins (a new life). */
