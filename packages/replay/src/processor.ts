@@ -8,7 +8,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { PagetraceError, type RunMeta } from '@pagetrace/ingest';
 import { DictCol, Int64Col, NumCol } from './io/columns.js';
-import { DecodedBatch, HAS_COUNT, HAS_MAPCOUNT, HAS_RET, HAS_VAL } from './io/decoded-batch.js';
+import { BLOCK_ROWS, DecodedBatch, HAS_COUNT, HAS_MAPCOUNT, HAS_RET, HAS_VAL } from './io/decoded-batch.js';
 import { DETECTORS, type At, type Detector, type DetectorContext, type Finding } from './detectors/index.js';
 import { countDiscontinuity } from './detectors/count-discontinuity.js';
 import { deviceRefcountRule } from './detectors/device-refcount-rule.js';
@@ -74,11 +74,6 @@ assertFusedMatchesRegistry();
 /** Events whose pages are looked up ahead of the replay (their records fit in L2). */
 const WARM_WINDOW = 128;
 
-/**
- * Rows decoded at a time (a multiple of WARM_WINDOW): ~85 KB of decoded columns, which stay
- * in the L2 cache from decoding to replay.
- */
-const DECODE_BLOCK = 1024;
 
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
@@ -148,7 +143,7 @@ export class ReplayProcessor implements Replayer {
   private readonly ev = new EventView();
   private readonly decoded = new DecodedBatch();
   /** Page slot per row of the current batch (-1: not created when looked up), see PageModel.warm. */
-  private slots = new Int32Array(0);
+  private readonly slots = new Int32Array(BLOCK_ROWS);
   private row = 0;
   private pageRefEvents = 0;
   private readonly anomalies: Anomaly[] = [];
@@ -186,8 +181,8 @@ export class ReplayProcessor implements Replayer {
     const d = this.decoded;
     d.bind(cols, ops);
     const n = batch.numRows;
-    for (let from = 0; from < n; from += DECODE_BLOCK) {
-      const count = Math.min(DECODE_BLOCK, n - from);
+    for (let from = 0; from < n; from += BLOCK_ROWS) {
+      const count = Math.min(BLOCK_ROWS, n - from);
       d.fill(from, count, cols);
       this.replayBlock(d, from, flagBits);
     }
@@ -201,7 +196,7 @@ export class ReplayProcessor implements Replayer {
     const ctx = this.ctx as DetectorContext;
     const e = this.ev;
     const n = d.length;
-    const slots = this.slots.length >= n ? this.slots : (this.slots = new Int32Array(n));
+    const slots = this.slots;
     // Loop state in locals (written back below): the loop reads no field of `this` per event
     // unless something is pending.
     let row = this.row;

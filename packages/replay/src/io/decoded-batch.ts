@@ -5,11 +5,18 @@
  * decoding row by row through column objects cost a method call, a null-bitmap test and a
  * branch per field per event. Columns that are never null (line, ts, cpu, pid, comm, event)
  * are not decoded at all: the loop reads Arrow's buffers at the row (see bind). The arrays
- * are reused from block to block (grown when a block is larger): no garbage per batch, and
+ * are allocated once for a block's rows and reused from block to block: no garbage per batch, and
  * nothing of the batch is kept past it (its buffers are reused by the reader, io/batch-file.ts).
  */
 import { Int64Col, NumCol, DictCol, isNullAt } from './columns.js';
 import { MAPPING } from '../model/model.js';
+
+/**
+ * Rows decoded at a time (the replay decodes a batch block by block, see fill; a multiple of
+ * the processor's WARM_WINDOW): ~85 KB of decoded columns, which stay in the L2 cache from
+ * decoding to replay.
+ */
+export const BLOCK_ROWS = 1024;
 
 /** Bits of `has`: which nullable page_ref fields the row carries. */
 export const HAS_COUNT = 1;
@@ -19,6 +26,8 @@ export const HAS_RET = 8;
 
 export class DecodedBatch {
   length = 0;
+
+
   /**
    * The never-null columns are not decoded into block arrays: the replay reads them from
    * Arrow's buffers at the event's row (bind() points these at the current batch). A copy
@@ -37,23 +46,23 @@ export class DecodedBatch {
   /** OP.* per event dictionary index (read as `?? OP.OTHER`: an index the dictionary does not name). */
   opOfEvent = new Uint8Array(0);
   /** -1 when null. */
-  pfn = new Float64Array(0);
-  pfnEnd = new Float64Array(0);
-  order = new Int32Array(0);
-  flagsIndex = new Int32Array(0);
-  stack = new Int32Array(0);
+  readonly pfn = new Float64Array(BLOCK_ROWS);
+  readonly pfnEnd = new Float64Array(BLOCK_ROWS);
+  readonly order = new Int32Array(BLOCK_ROWS);
+  readonly flagsIndex = new Int32Array(BLOCK_ROWS);
+  readonly stack = new Int32Array(BLOCK_ROWS);
   /**
    * The page_ref values, 0 where null (the EventView convention), so the replay copies them
    * without a branch per field; `has` says which were present.
    */
-  count = new Int32Array(0);
-  mapcount = new Int32Array(0);
-  val = new Int32Array(0);
-  ret = new Int32Array(0);
+  readonly count = new Int32Array(BLOCK_ROWS);
+  readonly mapcount = new Int32Array(BLOCK_ROWS);
+  readonly val = new Int32Array(BLOCK_ROWS);
+  readonly ret = new Int32Array(BLOCK_ROWS);
   /** HAS_* bits per row. */
-  has = new Uint8Array(0);
+  readonly has = new Uint8Array(BLOCK_ROWS);
   /** MAPPING.* of the row's page->mapping (UNKNOWN when null): all the model needs of the pointer. */
-  mappingKind = new Uint8Array(0);
+  readonly mappingKind = new Uint8Array(BLOCK_ROWS);
 
   /** Point the never-null columns at a batch (its required columns, checked by the caller) and its event names' operations. */
   bind(c: { line: Int64Col; ts: Int64Col; cpu: NumCol; pid: NumCol; comm: DictCol; event: DictCol }, ops: readonly number[]): void {
@@ -79,13 +88,13 @@ export class DecodedBatch {
     pfn: Int64Col | null; pfnEnd: Int64Col | null; order: NumCol | null; count: NumCol | null; mapcount: NumCol | null;
     val: NumCol | null; ret: NumCol | null; flags: DictCol | null; mapping: Int64Col | null; stack: NumCol | null;
   }): void {
-    if (this.pfn.length < n) this.grow(n);
+    if (n > BLOCK_ROWS) throw new RangeError(`DecodedBatch: ${n} rows in one block, at most ${BLOCK_ROWS}`);
     this.length = n;
     if (c.pfn === null) this.pfn.fill(-1, 0, n); else nullableInt64Into(this.pfn, c.pfn, from, n);
     if (c.pfnEnd === null) this.pfnEnd.fill(-1, 0, n); else nullableInt64Into(this.pfnEnd, c.pfnEnd, from, n);
     nullableNumInto(this.order, c.order, from, n, -1);
     nullableNumInto(this.stack, c.stack, from, n, -1);
-    if (c.flags === null) this.flagsIndex.fill(-1, 0, n); else nullableDictInto(this.flagsIndex, c.flags, from, n);
+    nullableNumInto(this.flagsIndex, c.flags, from, n, -1);
     this.has.fill(0, 0, n);
     pageRefInto(this.count, this.has, HAS_COUNT, c.count, from, n);
     pageRefInto(this.mapcount, this.has, HAS_MAPCOUNT, c.mapcount, from, n);
@@ -105,12 +114,6 @@ export class DecodedBatch {
     }
   }
 
-  private grow(n: number): void {
-    this.pfn = new Float64Array(n); this.pfnEnd = new Float64Array(n);
-    this.order = new Int32Array(n); this.flagsIndex = new Int32Array(n); this.stack = new Int32Array(n);
-    this.count = new Int32Array(n); this.mapcount = new Int32Array(n); this.val = new Int32Array(n); this.ret = new Int32Array(n);
-    this.has = new Uint8Array(n); this.mappingKind = new Uint8Array(n);
-  }
 }
 
 function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: number): void {
@@ -124,15 +127,11 @@ function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: nu
   }
 }
 
-function nullableNumInto(out: Int32Array, col: NumCol | null, from: number, n: number, sentinel: number): void {
+/** A number column's values or a dictionary column's indices, sentinel where null (all of them for a missing column). */
+function nullableNumInto(out: Int32Array, col: NumCol | DictCol | null, from: number, n: number, sentinel: number): void {
   if (col === null) { out.fill(sentinel, 0, n); return; }
-  const { values, bitmap, offset } = col.raw();
-  int32OrSentinelInto(out, values, bitmap, offset, from, n, sentinel);
-}
-
-function nullableDictInto(out: Int32Array, col: DictCol, from: number, n: number): void {
-  const { indices, bitmap, offset } = col.raw();
-  int32OrSentinelInto(out, indices, bitmap, offset, from, n, -1);
+  const raw = col.raw();
+  int32OrSentinelInto(out, 'indices' in raw ? raw.indices : raw.values, raw.bitmap, raw.offset, from, n, sentinel);
 }
 
 /**
