@@ -16,7 +16,7 @@ function rowOf(s: RowStore, r: number, dicts: { flags: Dict; gfp: Dict }): Recor
   };
 }
 
-function parseWith(parse: typeof parseFields, event: string, args: string): { result: FieldsResult; row: Record<string, unknown> } {
+function parseWith(parse: typeof parseFields, event: string, args: string): { result: FieldsResult; row: Record<string, unknown>; dicts: string[][] } {
   const spec = specFor(event);
   if (spec === null) throw new Error(`no spec for ${event}`);
   // Text before and after the arguments: the parser must stay within [argsStart, lineEnd).
@@ -25,7 +25,8 @@ function parseWith(parse: typeof parseFields, event: string, args: string): { re
   const dicts = { flags: new Dict(), gfp: new Dict() };
   const r = store.addRow();
   const result = parse(spec, bytes, 4, 4 + Buffer.byteLength(args, 'latin1'), store, r, dicts);
-  return { result, row: rowOf(store, r, dicts) };
+  // The dictionaries too: a pass that gave up half-way must not have interned anything.
+  return { result, row: rowOf(store, r, dicts), dicts: [dicts.flags.values, dicts.gfp.values] };
 }
 
 const PAGE_REF_LINES = [
@@ -46,6 +47,11 @@ const PAGE_REF_LINES = [
   'pfn=0x10 flags=x count= mapcount=0 mapping=0 mt=1 val=2', // empty value
   'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=2   ', // trailing separators
   'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=2 ret=1',
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=2 ret=1x', // a bad last value after every other was read
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=(null) mt=1 val=2', // a pointer read as text
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=ffff888003e4a6b1 mt=-129 val=2', // mt out of its column's range
+  'pfn=0xffffffffffffffff flags=x count=1 mapcount=0 mapping=0 mt=1 val=2', // pfn -1: no page
+  'pfn=0x10 flags=x count=1234567890 mapcount=0 mapping=0 mt=1 val=2', // 10 digits
   '',
 ];
 

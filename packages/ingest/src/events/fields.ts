@@ -24,12 +24,18 @@ interface FieldSpec { name: string; target: Target }
  * `keys`: `name=` as latin1 bytes, compared in place against the chunk's bytes; `codes`:
  * each field's target as a small integer (the per-line switch compares numbers, not strings).
  */
-interface EventSpec { fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array; scans: Int8Array }
+interface EventSpec {
+  fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array; scans: Int8Array;
+  /** Every field is one storeInPrintOrder reads (and no column is filled twice). */
+  oneReadPass: boolean;
+}
 
 const TARGET_CODES: readonly Target[] = [
   'pfn', 'pfn_end', 'range', 'order', 'count', 'mapcount', 'val', 'ret', 'mt', 'flags', 'gfp', 'mapping', 'ofs', 'page', 'alloc_page', 'keep',
 ];
 const enum T { pfn, pfnEnd, range, order, count, mapcount, val, ret, mt, flags, gfp, mapping, ofs, page, allocPage, keep }
+/** Targets storeInPrintOrder reads (the rest, rare, always take the two-step path). */
+const ONE_PASS_CODES = new Set<number>([T.pfn, T.mapping, T.order, T.mt, T.count, T.mapcount, T.val, T.ret, T.flags, T.gfp, T.page, T.allocPage, T.keep]);
 
 const PAGE_REF = 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt val:val';
 const PAGE_REF_RET = `${PAGE_REF} ret:ret`;
@@ -84,11 +90,14 @@ function compile(spec: string): EventSpec {
     const [name, target] = f.split(':') as [string, Target];
     return { name, target };
   });
+  const codes = Int8Array.from(fields, (f) => TARGET_CODES.indexOf(f.target));
+  const filled = [...codes].filter((c) => c !== T.keep && c !== T.page);
   return {
     fields,
     keys: fields.map((f) => new Uint8Array(Buffer.from(`${f.name}=`, 'latin1'))),
-    codes: Int8Array.from(fields, (f) => TARGET_CODES.indexOf(f.target)),
+    codes,
     scans: Int8Array.from(fields, (f) => scanKindOf(f.target)),
+    oneReadPass: codes.every((c) => ONE_PASS_CODES.has(c)) && new Set(filled).size === filled.length,
   };
 }
 
@@ -161,8 +170,162 @@ export type FieldsResult = typeof FIELDS_TYPED | typeof FIELDS_PARTIAL | typeof 
  */
 export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult {
+  if (spec.oneReadPass) {
+    const result = storeInPrintOrder(spec, bytes, argsStart, lineEnd, store, r, dicts);
+    if (result !== NOT_IN_ONE_PASS) return result;
+  }
   const complete = locateInPrintOrder(spec.keys, spec.scans, bytes, argsStart, lineEnd) || locateBySearch(spec.keys, bytes, argsStart, lineEnd);
   return storeValues(spec.codes, bytes, complete, store, r, dicts);
+}
+
+const NOT_IN_ONE_PASS = -1;
+/** The number storeInPrintOrder's readers read last (an int, or u64 lo/hi). */
+let readInt = 0;
+
+/**
+ * parseFields for a line laid out exactly as the kernel prints it, in one pass that stores as
+ * it reads: each key right after the previous value and one separator, every number spelled
+ * the way scanValue reads it, nothing after the last value but separators. Anything else
+ * returns NOT_IN_ONE_PASS with row r's columns as they were (numbers written are taken back;
+ * dictionaries are only written once the whole line has been read), and the two steps below
+ * decide. Why it equals them on the lines it takes: it checks what locateInPrintOrder checks,
+ * in the same order (key at the value start declined, the first separator ends a value, the
+ * next key right after it, the last value trimmed) and reads numbers by scanValue's rules;
+ * a value those rules do not read (`count=0x10`, `mt=200`) is left to the two steps.
+ */
+function storeInPrintOrder(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, s: RowStore, r: number,
+  dicts: { flags: Interner; gfp: Interner }): FieldsResult | typeof NOT_IN_ONE_PASS {
+  const keys = spec.keys;
+  const codes = spec.codes;
+  const nf = keys.length;
+  let flagsFrom = -1, flagsTo = 0, gfpFrom = -1, gfpTo = 0, allocFrom = -1, allocTo = 0;
+  let typed = true;
+  let at = argsStart;
+  for (let i = 0; i < nf; i++) {
+    const key = keys[i] as Uint8Array;
+    if (!keyAt(bytes, key, at, lineEnd)) return takeBack(codes, s, r);
+    const from = at + key.length;
+    const last = i + 1 === nf;
+    if (!last && keyAt(bytes, keys[i + 1] as Uint8Array, from, lineEnd)) return takeBack(codes, s, r);
+    const code = codes[i] as number;
+    let end: number;
+    switch (code) {
+      case T.pfn: case T.mapping:
+        end = readHexAt(code === T.mapping, bytes, from, lineEnd);
+        if (end < 0) return takeBack(codes, s, r);
+        if (code === T.mapping) setU64(s.mapping, s.mappingOk, r);
+        else if (!isAllOnes(u64)) setU64(s.pfn, s.pfnOk, r);
+        break;
+      case T.order: case T.mt: case T.count: case T.mapcount: case T.val: case T.ret:
+        end = readIntAt(bytes, from, lineEnd);
+        if (end < 0 || !storeInt(code, s, r)) return takeBack(codes, s, r);
+        break;
+      default:
+        // A value kept as text: to the first separator, or the last one to the line end, trimmed.
+        end = last ? trimEnd(bytes, from, lineEnd) : separatorAt(bytes, from, lineEnd);
+        if (code === T.flags) { flagsFrom = from; flagsTo = end; }
+        else if (code === T.gfp) { gfpFrom = from; gfpTo = end; }
+        else if (code === T.allocPage) { allocFrom = from; allocTo = end; }
+        else if (code === T.keep) typed = false;
+    }
+    if (last) {
+      for (let q = end; q < lineEnd; q++) if (!isSeparator(bytes[q] as number)) return takeBack(codes, s, r);
+    } else {
+      if (end >= lineEnd || !isSeparator(bytes[end] as number)) return takeBack(codes, s, r);
+      at = end + 1;
+    }
+  }
+  if (flagsFrom >= 0) s.flags[r] = dicts.flags.internBytes(bytes, flagsFrom, flagsTo);
+  if (gfpFrom >= 0) s.gfp[r] = dicts.gfp.internBytes(bytes, gfpFrom, gfpTo);
+  clearFailedAllocation(allocFrom >= 0 && isNullPointer(bytes, allocFrom, allocTo), s, r);
+  return typed ? FIELDS_TYPED : FIELDS_PARTIAL;
+}
+
+/** The first separator at or after `from` (or `to`). */
+function separatorAt(bytes: Uint8Array, from: number, to: number): number {
+  let p = from;
+  while (p < to && !isSeparator(bytes[p] as number)) p++;
+  return p;
+}
+
+/** scanValue's int: optional `-`, 1-9 digits, then a separator or `to`. The end, or -1; the number in readInt. */
+function readIntAt(bytes: Uint8Array, from: number, to: number): number {
+  let p = from;
+  const neg = bytes[p] === 45; /* - */
+  if (neg) p++;
+  const first = p;
+  let n = 0;
+  for (; p < to; p++) {
+    const d = (bytes[p] as number) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  const digits = p - first;
+  if (digits === 0 || digits > 9 || (p < to && !isSeparator(bytes[p] as number))) return -1;
+  readInt = neg ? -n : n;
+  return p;
+}
+
+/** scanValue's hex: `0x` then 1-16 digits (a pointer also without `0x`, unless it starts with `(`). The end, or -1; the number in u64. */
+function readHexAt(pointer: boolean, bytes: Uint8Array, from: number, to: number): number {
+  let p = from;
+  const prefixed = to - p > 2 && bytes[p] === 48 && ((bytes[p + 1] as number) | 0x20) === 120; /* 0x */
+  if (prefixed) p += 2;
+  else if (!pointer || bytes[p] === 40 /* ( */) return -1;
+  const first = p;
+  let lo = 0;
+  let hi = 0;
+  for (; p < to; p++) {
+    const d = HEX_DIGIT[bytes[p] as number] as number;
+    if (d < 0) break;
+    hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+    lo = ((lo << 4) | d) >>> 0;
+  }
+  const digits = p - first;
+  if (digits === 0 || digits > 16 || (p < to && !isSeparator(bytes[p] as number))) return -1;
+  u64.lo = lo;
+  u64.hi = hi;
+  return p;
+}
+
+/** readInt into its column (false: out of the column's range, which the two steps report). */
+function storeInt(code: number, s: RowStore, r: number): boolean {
+  const n = readInt;
+  switch (code) {
+    case T.order: return n >= -128 && n <= 127 && setSmall(s.order, s.orderOk, r, n);
+    case T.mt: return n >= -128 && n <= 127 && setSmall(s.mt, s.mtOk, r, n);
+    case T.count: return setSmall(s.count, s.countOk, r, n);
+    case T.mapcount: return setSmall(s.mapcount, s.mapcountOk, r, n);
+    case T.val: return setSmall(s.val, s.valOk, r, n);
+    default: return setSmall(s.ret, s.retOk, r, n); // T.ret
+  }
+}
+
+/** Row r's number columns of these fields back to null (what they were before storeInPrintOrder). */
+function takeBack(codes: Int8Array, s: RowStore, r: number): typeof NOT_IN_ONE_PASS {
+  for (let i = 0; i < codes.length; i++) {
+    switch (codes[i]) {
+      case T.pfn: s.pfn[2 * r] = 0; s.pfn[2 * r + 1] = 0; s.pfnOk[r] = 0; break;
+      case T.mapping: s.mapping[2 * r] = 0; s.mapping[2 * r + 1] = 0; s.mappingOk[r] = 0; break;
+      case T.order: s.order[r] = 0; s.orderOk[r] = 0; break;
+      case T.mt: s.mt[r] = 0; s.mtOk[r] = 0; break;
+      case T.count: s.count[r] = 0; s.countOk[r] = 0; break;
+      case T.mapcount: s.mapcount[r] = 0; s.mapcountOk[r] = 0; break;
+      case T.val: s.val[r] = 0; s.valOk[r] = 0; break;
+      case T.ret: s.ret[r] = 0; s.retOk[r] = 0; break;
+      default: break;
+    }
+  }
+  return NOT_IN_ONE_PASS;
+}
+
+/** A failed allocation has no page: pfn -1 / page NULL is never a key. */
+function clearFailedAllocation(failedAlloc: boolean, store: RowStore, r: number): void {
+  if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) {
+    store.pfnOk[r] = 0;
+    store.pfn[2 * r] = 0;
+    store.pfn[2 * r + 1] = 0;
+  }
 }
 
 /** parseFields without the print-order pass (tests: both must fill the same columns). */
@@ -222,47 +385,14 @@ function locateInPrintOrder(keys: Uint8Array[], scans: Int8Array, bytes: Uint8Ar
  */
 function scanValue(kind: number, i: number, bytes: Uint8Array, from: number, to: number): number {
   readKinds[i] = Read.none;
-  let p = from;
   if (kind === Scan.int) {
-    const neg = bytes[p] === 45; /* - */
-    if (neg) p++;
-    const first = p;
-    let n = 0;
-    for (; p < to; p++) {
-      const d = (bytes[p] as number) - 48;
-      if (d < 0 || d > 9) break;
-      n = n * 10 + d;
-    }
-    const digits = p - first;
-    if ((p === to || isSeparator(bytes[p] as number)) && digits > 0 && digits <= 9) {
-      readKinds[i] = Read.int;
-      readLo[i] = neg ? -n : n;
-      return p;
-    }
+    const end = readIntAt(bytes, from, to);
+    if (end >= 0) { readKinds[i] = Read.int; readLo[i] = readInt; return end; }
   } else if (kind === Scan.hexU64 || kind === Scan.pointer) {
-    const prefixed = to - p > 2 && bytes[p] === 48 && ((bytes[p + 1] as number) | 0x20) === 120; /* 0x */
-    if (prefixed) p += 2;
-    if (prefixed || (kind === Scan.pointer && bytes[p] !== 40 /* ( */)) {
-      const first = p;
-      let lo = 0;
-      let hi = 0;
-      for (; p < to; p++) {
-        const d = HEX_DIGIT[bytes[p] as number] as number;
-        if (d < 0) break;
-        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
-        lo = ((lo << 4) | d) >>> 0;
-      }
-      const digits = p - first;
-      if ((p === to || isSeparator(bytes[p] as number)) && digits > 0 && digits <= 16) {
-        readKinds[i] = Read.u64;
-        readLo[i] = lo;
-        readHi[i] = hi;
-        return p;
-      }
-    }
+    const end = readHexAt(kind === Scan.pointer, bytes, from, to);
+    if (end >= 0) { readKinds[i] = Read.u64; readLo[i] = u64.lo; readHi[i] = u64.hi; return end; }
   }
-  while (p < to && !isSeparator(bytes[p] as number)) p++;
-  return p;
+  return separatorAt(bytes, from, to);
 }
 
 /**
@@ -312,12 +442,7 @@ function storeValues(codes: Int8Array, bytes: Uint8Array, complete: boolean, sto
     if (!ok) { typed = false; badValue = true; }
     if (code === T.allocPage && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
-  // A failed allocation has no page: pfn -1 / page NULL is never a key.
-  if (failedAlloc || (store.pfnOk[r] === 1 && store.pfn[2 * r] === 0xffffffff && store.pfn[2 * r + 1] === 0xffffffff)) {
-    store.pfnOk[r] = 0;
-    store.pfn[2 * r] = 0;
-    store.pfn[2 * r + 1] = 0;
-  }
+  clearFailedAllocation(failedAlloc, store, r);
   return badValue ? FIELDS_BAD_VALUE : typed ? FIELDS_TYPED : FIELDS_PARTIAL;
 }
 
