@@ -68,6 +68,8 @@ const CASES: Array<[string, string]> = [
   ['mm_filemap_add_to_page_cache', 'dev 0:1 ino 400 page=0000000012345678 pfn=0x1f000 ofs=4096 order=0'],
   ['mm_compaction_isolate_migratepages', 'range=(0x1000 ~ 0x2000) nr_scanned=5 nr_taken=2'],
   ['test_pages_isolated', 'start_pfn=0x1000 end_pfn=0x2000 fin_pfn=0x2000 ret=fail'],
+  ['test_pages_isolated', 'start_pfn=0x1000 end_pfn=zz fin_pfn=0x2000 ret=fail'], // a bad value read from its text, after a pfn was stored
+  ['mm_filemap_add_to_page_cache', 'page=0000000012345678 pfn=0x1f000 ofs=4096 order=0'],
 ];
 
 describe('parseFields: the print-order pass', () => {

@@ -25,8 +25,8 @@ interface FieldSpec { name: string; target: Target }
  * each field's target as a small integer (the per-line switch compares numbers, not strings).
  */
 interface EventSpec {
-  fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array; scans: Int8Array;
-  /** Every field is one storeInPrintOrder reads (and no column is filled twice). */
+  fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array;
+  /** storeInPrintOrder may read its lines: no `range` value (it holds spaces) and no column filled twice. */
   oneReadPass: boolean;
 }
 
@@ -34,8 +34,6 @@ const TARGET_CODES: readonly Target[] = [
   'pfn', 'pfn_end', 'range', 'order', 'count', 'mapcount', 'val', 'ret', 'mt', 'flags', 'gfp', 'mapping', 'ofs', 'page', 'alloc_page', 'keep',
 ];
 const enum T { pfn, pfnEnd, range, order, count, mapcount, val, ret, mt, flags, gfp, mapping, ofs, page, allocPage, keep }
-/** Targets storeInPrintOrder reads (the rest, rare, always take the two-step path). */
-const ONE_PASS_CODES = new Set<number>([T.pfn, T.mapping, T.order, T.mt, T.count, T.mapcount, T.val, T.ret, T.flags, T.gfp, T.page, T.allocPage, T.keep]);
 
 const PAGE_REF = 'pfn:pfn flags:flags count:count mapcount:mapcount mapping:mapping mt:mt val:val';
 const PAGE_REF_RET = `${PAGE_REF} ret:ret`;
@@ -96,25 +94,8 @@ function compile(spec: string): EventSpec {
     fields,
     keys: fields.map((f) => new Uint8Array(Buffer.from(`${f.name}=`, 'latin1'))),
     codes,
-    scans: Int8Array.from(fields, (f) => scanKindOf(f.target)),
-    oneReadPass: codes.every((c) => ONE_PASS_CODES.has(c)) && new Set(filled).size === filled.length,
+    oneReadPass: !codes.includes(T.range) && new Set(filled).size === filled.length,
   };
-}
-
-/**
- * How the print-order pass reads a value while looking for its end: small integers as
- * decimals, pfns as 0x-hex, pointers as hex (what the kernel prints); anything else, or a
- * value not spelled that way, is parsed afterwards by setField from its range.
- */
-const enum Scan { plain, int, hexU64, pointer }
-
-function scanKindOf(target: Target): Scan {
-  switch (target) {
-    case 'order': case 'mt': case 'count': case 'mapcount': case 'val': case 'ret': return Scan.int;
-    case 'pfn': return Scan.hexU64;
-    case 'mapping': return Scan.pointer;
-    default: return Scan.plain;
-  }
 }
 
 const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
@@ -144,11 +125,6 @@ const u64: U64 = { lo: 0, hi: 0 };
 /** Per field of the line being parsed: where its value starts (-1 = field absent) and ends (trimmed). */
 const valueStarts = new Int32Array(16);
 const valueEnds = new Int32Array(16);
-/** Per field: what the print-order pass already read from its value (a Read), and the number (an int, or u64 lo/hi). */
-const readKinds = new Int8Array(16);
-const readLo = new Float64Array(16);
-const readHi = new Float64Array(16);
-const enum Read { none, int, u64 }
 const RANGE = /^\((\S+) ~ (\S+)\)$/;
 
 /** What parseFields found: the typed columns hold everything, or not (args kept), or a value was unreadable. */
@@ -164,9 +140,10 @@ export type FieldsResult = typeof FIELDS_TYPED | typeof FIELDS_PARTIAL | typeof 
  * hold everything the text said (then `args` may stay null); FIELDS_BAD_VALUE when a value
  * was unreadable, so the caller can account for it instead of leaving a silent NULL.
  *
- * The value ranges come from `locateInPrintOrder` when the line is laid out the way the
- * kernel prints it (almost always), else from `locateBySearch`; both give the same ranges
- * for such a line, so the tables do not depend on which one answered.
+ * A line laid out the way the kernel prints it (almost every line) is read in one pass
+ * (storeInPrintOrder); any other line, or an event whose fields that pass does not read,
+ * by searching each key (parseFieldsBySearch). Both fill the same columns for a line the
+ * first one takes, so the tables do not depend on which one answered.
  */
 export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult {
@@ -174,24 +151,29 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
     const result = storeInPrintOrder(spec, bytes, argsStart, lineEnd, store, r, dicts);
     if (result !== NOT_IN_ONE_PASS) return result;
   }
-  const complete = locateInPrintOrder(spec.keys, spec.scans, bytes, argsStart, lineEnd) || locateBySearch(spec.keys, bytes, argsStart, lineEnd);
-  return storeValues(spec.codes, bytes, complete, store, r, dicts);
+  return parseFieldsBySearch(spec, bytes, argsStart, lineEnd, store, r, dicts);
 }
 
 const NOT_IN_ONE_PASS = -1;
-/** The number storeInPrintOrder's readers read last (an int, or u64 lo/hi). */
+/** The int readIntAt read last (readHexAt leaves its number in u64). */
 let readInt = 0;
 
 /**
  * parseFields for a line laid out exactly as the kernel prints it, in one pass that stores as
  * it reads: each key right after the previous value and one separator, every number spelled
- * the way scanValue reads it, nothing after the last value but separators. Anything else
- * returns NOT_IN_ONE_PASS with row r's columns as they were (numbers written are taken back;
- * dictionaries are only written once the whole line has been read), and the two steps below
- * decide. Why it equals them on the lines it takes: it checks what locateInPrintOrder checks,
- * in the same order (key at the value start declined, the first separator ends a value, the
- * next key right after it, the last value trimmed) and reads numbers by scanValue's rules;
- * a value those rules do not read (`count=0x10`, `mt=200`) is left to the two steps.
+ * as readIntAt / readHexAt read it, nothing after the last value but separators. Anything
+ * else returns NOT_IN_ONE_PASS with row r's columns as they were (numbers written are taken
+ * back; dictionaries are only written once the whole line has been read), and the key search
+ * decides.
+ *
+ * Why the search fills the same columns for a line taken here: it looks for key i from just
+ * after key i-1's `=` (the value's start): at that start itself (declined here: an empty
+ * value), then after each separator in turn. The first separator after the start is the one
+ * this pass found, and key i follows it, so the search finds key i there too, and the value
+ * it reads, trimmed, is the range read here (the last one: to the line end, trimmed, in
+ * both). Its number parsers (parseInt32At, parseU64At, parsePointerAt) give the number the
+ * readers give for every spelling the readers accept (int: 1-9 digits, so within int32;
+ * hex: 1-16 digits); any other spelling (`count=0x10`, `mt=200`, `pfn=1234`) is left to it.
  */
 function storeInPrintOrder(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, s: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult | typeof NOT_IN_ONE_PASS {
@@ -221,12 +203,13 @@ function storeInPrintOrder(spec: EventSpec, bytes: Uint8Array, argsStart: number
         if (end < 0 || !storeInt(code, s, r)) return takeBack(codes, s, r);
         break;
       default:
-        // A value kept as text: to the first separator, or the last one to the line end, trimmed.
+        // A value read from its text: to the first separator, or the last one to the line end, trimmed.
         end = last ? trimEnd(bytes, from, lineEnd) : separatorAt(bytes, from, lineEnd);
         if (code === T.flags) { flagsFrom = from; flagsTo = end; }
         else if (code === T.gfp) { gfpFrom = from; gfpTo = end; }
         else if (code === T.allocPage) { allocFrom = from; allocTo = end; }
         else if (code === T.keep) typed = false;
+        else if ((code === T.pfnEnd || code === T.ofs) && !setField(code, bytes, from, end, s, r, dicts)) return takeBack(codes, s, r);
     }
     if (last) {
       for (let q = end; q < lineEnd; q++) if (!isSeparator(bytes[q] as number)) return takeBack(codes, s, r);
@@ -248,7 +231,7 @@ function separatorAt(bytes: Uint8Array, from: number, to: number): number {
   return p;
 }
 
-/** scanValue's int: optional `-`, 1-9 digits, then a separator or `to`. The end, or -1; the number in readInt. */
+/** A small int as the kernel prints it: optional `-`, 1-9 digits, then a separator or `to`. The end, or -1; the number in readInt. */
 function readIntAt(bytes: Uint8Array, from: number, to: number): number {
   let p = from;
   const neg = bytes[p] === 45; /* - */
@@ -266,7 +249,7 @@ function readIntAt(bytes: Uint8Array, from: number, to: number): number {
   return p;
 }
 
-/** scanValue's hex: `0x` then 1-16 digits (a pointer also without `0x`, unless it starts with `(`). The end, or -1; the number in u64. */
+/** A pfn or pointer as the kernel prints it: `0x` then 1-16 hex digits (a pointer also without `0x`, unless it starts with `(`), then a separator or `to`. The end, or -1; the number in u64. */
 function readHexAt(pointer: boolean, bytes: Uint8Array, from: number, to: number): number {
   let p = from;
   const prefixed = to - p > 2 && bytes[p] === 48 && ((bytes[p + 1] as number) | 0x20) === 120; /* 0x */
@@ -313,6 +296,8 @@ function takeBack(codes: Int8Array, s: RowStore, r: number): typeof NOT_IN_ONE_P
       case T.mapcount: s.mapcount[r] = 0; s.mapcountOk[r] = 0; break;
       case T.val: s.val[r] = 0; s.valOk[r] = 0; break;
       case T.ret: s.ret[r] = 0; s.retOk[r] = 0; break;
+      case T.pfnEnd: s.pfnEnd[2 * r] = 0; s.pfnEnd[2 * r + 1] = 0; s.pfnEndOk[r] = 0; break;
+      case T.ofs: s.ofs[2 * r] = 0; s.ofs[2 * r + 1] = 0; s.ofsOk[r] = 0; break;
       default: break;
     }
   }
@@ -328,71 +313,10 @@ function clearFailedAllocation(failedAlloc: boolean, store: RowStore, r: number)
   }
 }
 
-/** parseFields without the print-order pass (tests: both must fill the same columns). */
+/** parseFields by searching each key (any layout); tests compare the one-pass reading with it. */
 export function parseFieldsBySearch(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, store: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult {
   return storeValues(spec.codes, bytes, locateBySearch(spec.keys, bytes, argsStart, lineEnd), store, r, dicts);
-}
-
-/**
- * The value ranges of a line printed in the kernel's order: each key right after the
- * previous value's first separator (one look at each byte, no search). False, with nothing
- * decided, as soon as the line is not laid out that way: the search then decides.
- *
- * Why the ranges equal the search's: the search looks for key i from just after key i-1's
- * `=` (the cursor): at the cursor itself, then after each separator in turn. Here the cursor
- * is checked first (a match there means an empty value: declined), then the first
- * separator after it; a value cannot hold a separator before that one, so a key found
- * there is the one the search finds, and the value, trimmed, is [cursor, separator).
- * A key not found there is declined, unless only separators (or nothing) follow: then no
- * later key can be found by the search either, except at the cursor (checked).
- */
-function locateInPrintOrder(keys: Uint8Array[], scans: Int8Array, bytes: Uint8Array, argsStart: number, lineEnd: number): boolean {
-  const nf = keys.length;
-  let key = keys[0] as Uint8Array;
-  if (!keyAt(bytes, key, argsStart, lineEnd)) return false;
-  let from = argsStart + key.length;
-  for (let i = 1; i < nf; i++) {
-    key = keys[i] as Uint8Array;
-    if (keyAt(bytes, key, from, lineEnd)) return false;
-    const sep = scanValue(scans[i - 1] as number, i - 1, bytes, from, lineEnd);
-    valueStarts[i - 1] = from;
-    valueEnds[i - 1] = sep;
-    if (keyAt(bytes, key, sep + 1, lineEnd)) {
-      from = sep + 1 + key.length;
-      continue;
-    }
-    // The rest of the line is the last value (plus separators): keys i.. are absent.
-    for (let s = sep; s < lineEnd; s++) if (!isSeparator(bytes[s] as number)) return false;
-    for (let j = i + 1; j < nf; j++) if (keyAt(bytes, keys[j] as Uint8Array, from, lineEnd)) return false;
-    for (let j = i; j < nf; j++) valueStarts[j] = -1;
-    return true;
-  }
-  const end = trimEnd(bytes, from, lineEnd);
-  // A value read up to a separator that is not its end (`val=1 x`) must be parsed from its range.
-  if (scanValue(scans[nf - 1] as number, nf - 1, bytes, from, end) !== end) readKinds[nf - 1] = Read.none;
-  valueStarts[nf - 1] = from;
-  valueEnds[nf - 1] = end;
-  return true;
-}
-
-/**
- * The first separator at or after `from` (or `to`), reading field i's value on the way as
- * its Scan kind says. readKinds[i] tells whether the value was exactly such a number,
- * digits from `from` to the separator, spelled the way parseInt32At / parseU64At /
- * parsePointerAt accept it and with the number they would give (int: 1–9 digits, so
- * never out of int32 range; hex: 1–16 digits).
- */
-function scanValue(kind: number, i: number, bytes: Uint8Array, from: number, to: number): number {
-  readKinds[i] = Read.none;
-  if (kind === Scan.int) {
-    const end = readIntAt(bytes, from, to);
-    if (end >= 0) { readKinds[i] = Read.int; readLo[i] = readInt; return end; }
-  } else if (kind === Scan.hexU64 || kind === Scan.pointer) {
-    const end = readHexAt(kind === Scan.pointer, bytes, from, to);
-    if (end >= 0) { readKinds[i] = Read.u64; readLo[i] = u64.lo; readHi[i] = u64.hi; return end; }
-  }
-  return separatorAt(bytes, from, to);
 }
 
 /**
@@ -408,7 +332,6 @@ function locateBySearch(keys: Uint8Array[], bytes: Uint8Array, argsStart: number
   for (let i = 0; i < nf; i++) {
     const key = keys[i] as Uint8Array;
     const at = findKey(bytes, key, cursor, lineEnd);
-    readKinds[i] = Read.none;
     valueStarts[i] = at < 0 ? -1 : at + key.length;
     if (at >= 0) {
       cursor = at + key.length;
@@ -437,33 +360,12 @@ function storeValues(codes: Int8Array, bytes: Uint8Array, complete: boolean, sto
     const end = valueEnds[i] as number;
     const code = codes[i] as number;
     if (code === T.keep) { typed = false; continue; }
-    const read = readKinds[i] as number;
-    const ok = read === Read.none ? setField(code, bytes, from, end, store, r, dicts) : setRead(code, read, i, store, r);
+    const ok = setField(code, bytes, from, end, store, r, dicts);
     if (!ok) { typed = false; badValue = true; }
     if (code === T.allocPage && isNullPointer(bytes, from, end)) failedAlloc = true;
   }
   clearFailedAllocation(failedAlloc, store, r);
   return badValue ? FIELDS_BAD_VALUE : typed ? FIELDS_TYPED : FIELDS_PARTIAL;
-}
-
-/** setField for a value the print-order pass already read (same checks, same columns). */
-function setRead(code: number, read: number, i: number, s: RowStore, r: number): boolean {
-  if (read === Read.u64) {
-    u64.lo = readLo[i] as number;
-    u64.hi = readHi[i] as number;
-    if (code === T.mapping) setU64(s.mapping, s.mappingOk, r);
-    else if (!isAllOnes(u64)) setU64(s.pfn, s.pfnOk, r); // T.pfn
-    return true;
-  }
-  const n = readLo[i] as number;
-  switch (code) {
-    case T.order: return setSmall(s.order, s.orderOk, r, n >= -128 && n <= 127 ? n : NaN);
-    case T.mt: return setSmall(s.mt, s.mtOk, r, n >= -128 && n <= 127 ? n : NaN);
-    case T.count: return setSmall(s.count, s.countOk, r, n);
-    case T.mapcount: return setSmall(s.mapcount, s.mapcountOk, r, n);
-    case T.val: return setSmall(s.val, s.valOk, r, n);
-    default: return setSmall(s.ret, s.retOk, r, n); // T.ret
-  }
 }
 
 /** `key` (`name=`) at `at`, wholly before lineEnd. */
