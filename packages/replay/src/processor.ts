@@ -7,7 +7,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { PagetraceError, type RunMeta } from '@pagetrace/ingest';
-import { DictCol, Int64Col, NumCol } from './io/columns.js';
+import { DictCol, Int64Col, NumCol, int64At } from './io/columns.js';
 import { BLOCK_ROWS, DecodedBatch, HAS_COUNT, HAS_MAPCOUNT, HAS_RET, HAS_VAL } from './io/decoded-batch.js';
 import { DETECTORS, type At, type Detector, type DetectorContext, type Finding } from './detectors/index.js';
 import { countDiscontinuity } from './detectors/count-discontinuity.js';
@@ -74,16 +74,13 @@ assertFusedMatchesRegistry();
 /** Events whose pages are looked up ahead of the replay (their records fit in L2). */
 const WARM_WINDOW = 128;
 
-
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
 
 export interface ReplayResult {
   summary: ReplaySummary;
   anomalies: Anomaly[];
-  /** Every page touched, sorted by pfn (a handle per page, made when first read). */
-  readonly pages: PageState[];
-  /** The same pages without a handle each (one cursor): what pages.arrow is written from. */
+  /** Every page touched, in pfn order, without a handle each (one cursor): what pages.arrow is written from. */
   pageRows: PageSeq;
   /** Latest timestamp of any page's last event (0 when none is later): pages.arrow's "now" for open pins. */
   endTs: number;
@@ -256,8 +253,6 @@ export class ReplayProcessor implements Replayer {
     return {
       summary: this.summary(model.pageCount, totals, inferred), anomalies: this.anomalies, endTs: totals.endTs,
       pageRows: model.pagesByPfn(),
-      // Handles for every page only when a caller asks for them.
-      get pages() { return model.byPfn(); },
     };
   }
 
@@ -301,10 +296,8 @@ export class ReplayProcessor implements Replayer {
   /** Event i of the decoded block, row r of the batch (the never-null columns are read at r). */
   private decode(d: DecodedBatch, i: number, r: number, row: number, e: EventView): void {
     e.row = row;
-    const lineHi = d.lineWords[2 * r + 1] as number;
-    e.line = (d.lineSigned ? lineHi | 0 : lineHi) * 4294967296 + (d.lineWords[2 * r] as number);
-    const tsHi = d.tsWords[2 * r + 1] as number;
-    e.ts = (d.tsSigned ? tsHi | 0 : tsHi) * 4294967296 + (d.tsWords[2 * r] as number);
+    e.line = int64At(d.lineWords, r, d.lineSigned);
+    e.ts = int64At(d.tsWords, r, d.tsSigned);
     e.cpu = d.cpuValues[r] as number;
     e.pid = d.pidValues[r] as number;
     e.commIndex = d.commIndices[r] as number;

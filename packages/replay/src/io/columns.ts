@@ -12,6 +12,12 @@ export function isNullAt(bitmap: Uint8Array | null, j: number): boolean {
   return bitmap !== null && ((bitmap[j >> 3] as number) & (1 << (j & 7))) === 0;
 }
 
+/** Value k of 64-bit integers held as (lo, hi) 32-bit word pairs, as a number (exact below 2^53, no BigInt). */
+export function int64At(words: Uint32Array, k: number, signed: boolean): number {
+  const hi = words[2 * k + 1] as number;
+  return (signed ? hi | 0 : hi) * 4294967296 + (words[2 * k] as number);
+}
+
 /** A nullable numeric column: value(i) and isValid(i) without allocation. */
 export class NumCol {
   private constructor(private readonly vals: ArrayLike<number>, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
@@ -40,11 +46,7 @@ export class Int64Col {
     const words = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
     return new Int64Col(words, v instanceof BigInt64Array, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
-  value(i: number): number {
-    const lo = this.words[2 * i] as number;
-    const hi = this.words[2 * i + 1] as number;
-    return (this.signed ? hi | 0 : hi) * 4294967296 + lo;
-  }
+  value(i: number): number { return int64At(this.words, i, this.signed); }
   /** The words themselves (lo, hi per value), for column-wise decoding. */
   raw(): { words: Uint32Array; signed: boolean; bitmap: Uint8Array | null; offset: number } { return { words: this.words, signed: this.signed, bitmap: this.bitmap, offset: this.off }; }
   isValid(i: number): boolean { return !isNullAt(this.bitmap, i + this.off); }

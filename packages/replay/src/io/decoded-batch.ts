@@ -8,7 +8,7 @@
  * are allocated once for a block's rows and reused from block to block: no garbage per batch, and
  * nothing of the batch is kept past it (its buffers are reused by the reader, io/batch-file.ts).
  */
-import { Int64Col, NumCol, DictCol, isNullAt } from './columns.js';
+import { Int64Col, NumCol, DictCol, int64At, isNullAt } from './columns.js';
 import { MAPPING } from '../model/model.js';
 
 /**
@@ -121,9 +121,7 @@ function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: nu
   for (let i = 0; i < n; i++) {
     const r = from + i;
     const j = r + offset;
-    if (isNullAt(bitmap, j)) { out[i] = -1; continue; }
-    const hi = words[2 * r + 1] as number;
-    out[i] = (signed ? hi | 0 : hi) * 4294967296 + (words[2 * r] as number);
+    out[i] = isNullAt(bitmap, j) ? -1 : int64At(words, r, signed);
   }
 }
 

@@ -30,7 +30,6 @@ export class PageModel {
   private readonly index = new PfnIndex();
   /** Typed records of the pages (see page.ts). */
   private readonly store: PageStore;
-  private sortedByPfn: PageState[] = [];
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
   lossEpoch = 0;
   /** The trace has page_ref events at all (else refcounts are never known). */
@@ -53,13 +52,6 @@ export class PageModel {
   /** Number of pages touched. */
   get pageCount(): number { return this.index.size; }
 
-  /** Every page touched, in first-touch order (their persistent handles, made on first use). */
-  get pages(): PageState[] {
-    const n = this.index.size;
-    for (let s = 0; s < n; s++) this.handle(s);
-    return this.handles as PageState[];
-  }
-
   /** The persistent handle of the page in slot (made on first use; its pfn is in its record). */
   private handle(slot: number): PageState {
     let h = this.handles[slot];
@@ -68,15 +60,6 @@ export class PageModel {
       this.handles[slot] = h;
     }
     return h;
-  }
-
-  /** Every page touched, sorted by pfn (for outputs; recomputed only when pages were added). */
-  byPfn(): PageState[] {
-    if (this.sortedByPfn.length !== this.index.size) {
-      const slots = this.slotsByPfn();
-      this.sortedByPfn = Array.from(slots, (s) => this.handle(s));
-    }
-    return this.sortedByPfn;
   }
 
   /**
@@ -113,25 +96,9 @@ export class PageModel {
   }
 
   /**
-   * Every page touched in slot (first-touch) order, as one cursor of its own re-pointed at
-   * each page (sequential memory, no handle per page): end-of-trace passes. Whatever keeps a
-   * page takes handleOf() of it.
-   */
-  *eachPage(): Generator<PageState> {
-    const n = this.index.size;
-    if (n === 0) return;
-    const cursor = new PageState(this.pfnOf(0), this.store, 0);
-    for (let s = 0; s < n; s++) {
-      cursor.moveTo(s, this.pfnOf(s));
-      yield cursor;
-    }
-  }
-
-  /**
    * Calls fn on every page touched, in slot (first-touch) order, with one cursor of its own
    * re-pointed at each page (sequential memory, no handle per page; whatever keeps a page
-   * takes handleOf() of it). A plain loop where eachPage() resumes a generator per page: the
-   * end-of-trace passes over 100 k-1 M pages use this.
+   * takes handleOf() of it): the end-of-trace passes over 100 k-1 M pages.
    */
   forEachPage(fn: (p: PageState) => void): void {
     const n = this.index.size;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeviceRanges } from './device-ranges.js';
 import { PageModel } from './model.js';
+import type { PageState } from './page.js';
 import { PROFILES } from './profiles.js';
 
 function modelWith(pfns: number[]): PageModel {
@@ -27,24 +28,22 @@ describe('page walks without handles', () => {
     expect(m.find(0x10)?.events).toBe(5); // the second touch wrote the same record
   });
 
-  it('eachPage walks slot order; handleOf keeps a page past the walk', () => {
+  it('forEachPage walks slot order; handleOf keeps a page past the walk', () => {
     const m = modelWith(pfns);
     const seen: number[] = [];
-    const kept = [];
-    for (const p of m.eachPage()) { seen.push(p.pfn); if (p.pfn === 0x4fff) kept.push(m.handleOf(p)); }
+    const kept: PageState[] = [];
+    m.forEachPage((p) => { seen.push(p.pfn); if (p.pfn === 0x4fff) kept.push(m.handleOf(p)); });
     expect(seen).toEqual(unique);
     expect(kept[0]?.pfn).toBe(0x4fff);
     expect(kept[0]?.events).toBe(4);
-    expect(m.pages.map((p) => p.pfn)).toEqual(unique);
   });
 
-  it('forEachPage walks the same pages as eachPage, in slot order, with their state', () => {
+  it('forEachPage reads each page with the state of its persistent handle', () => {
     const m = modelWith(pfns);
     const walked: number[][] = [];
     m.forEachPage((p) => walked.push([p.pfn, p.events]));
-    const viaGenerator: number[][] = [];
-    for (const p of m.eachPage()) viaGenerator.push([p.pfn, p.events]);
-    expect(walked).toEqual(viaGenerator);
+    const viaHandles = unique.map((pfn) => [m.find(pfn)?.pfn, m.find(pfn)?.events]);
+    expect(walked).toEqual(viaHandles);
     expect(walked.map(([pfn]) => pfn)).toEqual(unique);
   });
 
@@ -53,16 +52,15 @@ describe('page walks without handles', () => {
     let calls = 0;
     m.forEachPage(() => calls++);
     expect(calls).toBe(0);
-    expect([...m.eachPage()]).toEqual([]);
+    expect(m.pageCount).toBe(0);
     expect(m.pagesByPfn().length).toBe(0);
-    expect(m.byPfn()).toEqual([]);
   });
 
-  it('pagesByPfn reads the same pages as byPfn, in pfn order', () => {
+  it('pagesByPfn reads the same pages as their handles, in pfn order', () => {
     const m = modelWith(pfns);
     const rows = m.pagesByPfn();
-    const handles = m.byPfn();
-    expect(handles.map((p) => p.pfn)).toEqual([...unique].sort((a, b) => a - b));
+    const handles = [...unique].sort((a, b) => a - b).map((pfn) => m.find(pfn));
+    expect(handles.map((p) => p?.pfn)).toEqual([...unique].sort((a, b) => a - b));
     expect(rows.length).toBe(handles.length);
     for (let i = 0; i < rows.length; i++) {
       const p = rows.at(i);
