@@ -7,3 +7,4 @@ export { readMeta } from './meta.js';
 export { writeIpcFile } from './arrow/writer.js';
 export { typedColumnsOf } from './events/fields.js';
 export { ingestSummary, formatIngestSummary, type IngestSummary } from './summary.js';
+export { readExactlyAt } from './io/read-at.js';

@@ -16,7 +16,8 @@
  */
 import { RecordBatchFileReader, RecordBatchReader, Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { RandomAccessFile } from 'apache-arrow/io/file';
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { readExactlyAt } from '@pagetrace/ingest';
+import { closeSync, fstatSync, openSync, read } from 'node:fs';
 
 /** Bytes [start, start + bytes.length) of the file, already read. */
 interface Region { start: number; bytes: Uint8Array }
@@ -53,16 +54,8 @@ class RegionFile extends RandomAccessFile {
       return r.bytes.subarray(position - r.start, position - r.start + n);
     }
     const out = new Uint8Array(n);
-    readFully(this.fd, out, position);
+    readExactlyAt(this.fd, out, position);
     return out;
-  }
-}
-
-function readFully(fd: number, out: Uint8Array, position: number): void {
-  for (let off = 0; off < out.length;) {
-    const got = readSync(fd, out, off, out.length - off, position + off);
-    if (got === 0) throw new Error(`unexpected end of file at byte ${position + off}`);
-    off += got;
   }
 }
 
@@ -104,7 +97,7 @@ function syncFileReaderImpl(): ReaderImpl | null {
 function isArrowFile(fd: number, size: number): boolean {
   if (size < 12) return false;
   const head = new Uint8Array(6);
-  readFully(fd, head, 0);
+  readExactlyAt(fd, head, 0);
   return String.fromCharCode(...head) === 'ARROW1';
 }
 

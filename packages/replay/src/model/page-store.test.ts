@@ -32,7 +32,7 @@ describe('PageStore', () => {
     const other = store.allocate();
     expect(store.popPinTs(slot)).toBeUndefined();
     store.pushPin(slot, 1, 10, 100, 0, 1024, -1, 5_000_000_001);
-    store.addPin(slot, { line: 2, row: 20, pid: 200, commIndex: 1, val: 1024, stackId: 3, ts: 5_000_000_002 });
+    store.pushPin(slot, 2, 20, 200, 1, 1024, 3, 5_000_000_002);
     store.pushPin(other, 9, 90, 900, 0, 1024, -1, 9);
     expect(store.pinsOf(slot)).toEqual([
       { line: 1, row: 10, pid: 100, commIndex: 0, val: 1024, stackId: -1, ts: 5_000_000_001 },

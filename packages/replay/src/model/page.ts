@@ -192,7 +192,7 @@ export class PageState {
   get oldestPin(): Holder | undefined { return this.store.oldestPin(this.slot); }
 
   /** Record an outstanding pin (the page gets a list of its own on the first one). */
-  addPin(h: Holder): void { this.store.addPin(this.slot, h); }
+  addPin(h: Holder): void { this.store.pushPin(this.slot, h.line, h.row, h.pid, h.commIndex, h.val, h.stackId, h.ts); }
 
   // ---- named fields (see the record layout above) --------------------------------------
 
@@ -425,8 +425,6 @@ export class PageStore {
     const list = this.pins[slot];
     if (list !== undefined) list.length = 0;
   }
-
-  addPin(slot: number, h: Holder): void { this.pushPin(slot, h.line, h.row, h.pid, h.commIndex, h.val, h.stackId, h.ts); }
 
   /** Record an outstanding pin of the page in slot (no object per pin). */
   pushPin(slot: number, line: number, row: number, pid: number, commIndex: number, val: number, stackId: number, ts: number): void {

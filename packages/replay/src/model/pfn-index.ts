@@ -47,9 +47,8 @@ export class PfnIndex {
    */
   touch(pfns: Float64Array, from: number, to: number): number {
     const t = this.table;
-    const shift = this.shift;
     let sink = 0;
-    for (let i = from; i < to; i++) sink += t[2 * (Math.imul((pfns[i] as number) >>> 0, 0x9e3779b1) >>> shift) + 1] as number;
+    for (let i = from; i < to; i++) sink += t[2 * this.home(pfns[i] as number) + 1] as number;
     return sink;
   }
 

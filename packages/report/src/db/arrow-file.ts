@@ -14,7 +14,8 @@
  * compressed bodies), a lazy fill could not reach the copy: such a file is read whole instead.
  */
 import { Message, MessageHeader, tableFromIPC, type Data, type Table } from 'apache-arrow';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readExactlyAt } from '@pagetrace/ingest';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 
 export interface LazyArrowFile {
   readonly table: Table;
@@ -32,7 +33,7 @@ export function openArrowFileLazily(path: string): LazyArrowFile {
   try {
     const size = fstatSync(fd).size;
     const file = Buffer.alloc(size);
-    const read = (start: number, length: number): void => readRegion(fd, file, start, length);
+    const read = (start: number, length: number): void => readExactlyAt(fd, file.subarray(start, start + length), start);
     read(0, Math.min(size, MAGIC_BYTES));
     readMessagesExceptRecordBatchBodies(file, size, read);
     if (size >= FOOTER_TAIL) {
@@ -63,15 +64,6 @@ export function openArrowFileLazily(path: string): LazyArrowFile {
   } catch (e) {
     closeSync(fd);
     throw e;
-  }
-}
-
-function readRegion(fd: number, file: Buffer, start: number, length: number): void {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, file, start + done, length - done, start + done);
-    if (n === 0) throw new Error(`file shorter than expected at byte ${start + done}`);
-    done += n;
   }
 }
 
