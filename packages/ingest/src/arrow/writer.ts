@@ -4,7 +4,7 @@ import { AsyncByteQueue, RecordBatchFileWriter, Table, type RecordBatch } from '
 
 /** Bytes per write to the file: the writer emits a few small pieces per column of every batch. */
 const WRITE_BLOCK = 1 << 20;
-/** Blocks written but not yet confirmed before `write` callers are asked to wait (backpressure). */
+/** Blocks waiting for the file (one being written, the rest queued) before `drain` makes callers wait (backpressure). */
 const MAX_IN_FLIGHT = 8;
 
 /**
@@ -12,8 +12,8 @@ const MAX_IN_FLIGHT = 8;
  * message headers, each column's buffers, padding) to this sink, which copies them at once
  * into 1 MiB blocks: so when `write(batch)` returns, nothing of the batch is referenced any
  * more, and its column memory may be filled again for the next batch (ColumnMemory.reused).
- * Blocks go to the file with one positioned write each, on the thread pool, and are reused
- * once written. Same bytes, same order as Arrow's own stream.
+ * Blocks go to the file with one positioned write each, one at a time, on the thread pool,
+ * and are reused once written. Same bytes, same order as Arrow's own stream.
  */
 export class IpcFileSink {
   private readonly writer = new RecordBatchFileWriter();
