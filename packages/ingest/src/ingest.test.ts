@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { decompress } from 'fzstd';
 import { ingestTrace } from './ingest.js';
-import { column, fixture, ingestText, readRun, tempDir } from './testing/index.js';
+import { column, fixture, ingestText, readRun, readTraceBytes, tempDir } from './testing/index.js';
 
 // Real lines (guest 6.1, record-tgid, irq-info 5): EVENT-SAMPLES.md.
 const HEADER = [
@@ -302,5 +302,22 @@ describe('inputs and errors', () => {
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(out).sort()).toEqual(['events.arrow', 'meta.json', 'stacks.arrow']);
     expect(readRun(out).events.numRows).toBe(r.meta.lines.events);
+  });
+
+  it('retires every file of an older run, also when the new ingest fails half-way', async () => {
+    const { readdirSync, writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    const out = `${dir}/run`;
+    await ingestTrace({ input: fixture('host-6.18', 'perf-script.txt.zst'), outDir: out });
+    for (const f of ['anomalies.arrow', 'pages.arrow', 'replay.json']) writeFileSync(`${out}/${f}`, 'older replay output');
+    // A trace whose 2001st line is longer than the line cap: detected, then refused mid-way.
+    const bad = `${dir}/bad.txt`;
+    const good = readTraceBytes(fixture('host-6.18', 'ftrace-noirq.txt.zst')).toString('latin1').split('\n').slice(0, 2000).join('\n');
+    writeFileSync(bad, `${good}\n${'x'.repeat(5000)}\n`);
+    await expect(ingestTrace({ input: bad, outDir: out, maxLineBytes: 4096 })).rejects.toThrow(/line longer than 4096 bytes/);
+    // Nothing of the older run is left to mix with a later one, and no temporaries either.
+    expect(readdirSync(out)).toEqual([]);
+    await ingestTrace({ input: fixture('host-6.18', 'ftrace-noirq.txt.zst'), outDir: out });
+    expect(readdirSync(out).sort()).toEqual(['events.arrow', 'meta.json', 'stacks.arrow']);
   });
 });

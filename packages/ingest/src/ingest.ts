@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { lstat, rename, rm } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
 import { ColumnMemory } from './arrow/columns.js';
 import { EventBatchBuilder, stackBatches } from './arrow/events.js';
@@ -15,7 +15,7 @@ import { IpcFileSink, writeIpcFile } from './arrow/writer.js';
 import { csvVariant, readCsv } from './formats/csv.js';
 import { detectFormat, rejectNonText } from './formats/detect.js';
 import type { Variant } from './formats/types.js';
-import { makeDirectory, removeStaleTemporaries, writeAtomically, writeFileAtomic } from './io/atomic.js';
+import { makeDirectory, removeStaleTemporaries, tempPathFor, writeAtomically, writeFileAtomic } from './io/atomic.js';
 import { openInput, type InputSource } from './io/input.js';
 import { DEFAULT_MAX_LINE_BYTES, LineChunker, type LineChunk } from './io/line-chunker.js';
 import { PagetraceError } from './errors.js';
@@ -81,7 +81,17 @@ async function ingestOpened(opts: IngestOptions, input: InputSource, workers: nu
     throw new PagetraceError(`cannot create the run directory (${e.code ?? e.message})`, { file: opts.outDir });
   });
   await removeStaleTemporaries(opts.outDir);
-  await retireOlderRun(opts.outDir);
+  const olderRunDeleted = await retireOlderRun(opts.outDir);
+  try {
+    return await writeRun(opts, input, head, detected, workers, batchRows, started);
+  } finally {
+    await olderRunDeleted;
+  }
+}
+
+/** The run's tables, then its meta.json (last: its presence marks a complete ingest). */
+async function writeRun(opts: IngestOptions, input: InputSource, head: { bytes: Uint8Array }, detected: ReturnType<typeof detectFormat>,
+  workers: number, batchRows: number, started: number): Promise<IngestResult> {
   const sidecars = await findSidecars(opts.input);
   let variant: Variant;
   let merger: Merger;
@@ -111,12 +121,30 @@ async function ingestOpened(opts: IngestOptions, input: InputSource, workers: nu
 
 /**
  * An older run in the output directory stops being a run before the new tables are written:
- * its meta.json (written last, so its presence marks a complete ingest) and the replay
- * outputs that describe its events go first. A run killed half-way is then refused by
- * replay/report ("not a run directory") instead of mixing new events with old anomalies.
+ * its meta.json (written last, so its presence marks a complete ingest) goes first, then the
+ * replay outputs that describe its events and its tables. A run killed half-way is then
+ * refused by replay/report ("not a run directory") instead of mixing new events with old
+ * anomalies.
+ *
+ * Each file is renamed to a temporary name (instant) and the temporaries are deleted in the
+ * background; the returned promise settles when they are gone (it never rejects: a temporary
+ * left behind is removed by the next run). Deleting a large table frees its page cache,
+ * ≈ 0.15 s of kernel time for the events.arrow of a 1 GB trace: done here it overlaps the
+ * start of parsing instead of stalling the final rename that would replace the file.
  */
-async function retireOlderRun(outDir: string): Promise<void> {
-  for (const f of [RUN_FILES.meta, RUN_FILES.replay, RUN_FILES.anomalies, RUN_FILES.pages]) await rm(join(outDir, f), { force: true });
+async function retireOlderRun(outDir: string): Promise<Promise<void>> {
+  const retired: string[] = [];
+  for (const f of [RUN_FILES.meta, RUN_FILES.replay, RUN_FILES.anomalies, RUN_FILES.pages, RUN_FILES.events, RUN_FILES.stacks]) {
+    const path = join(outDir, f);
+    const kind = await lstat(path).catch(() => null);
+    if (kind === null) continue;
+    // Anything but a file (a directory of that name?) is left to rm, which refuses it as before.
+    if (!kind.isFile()) { await rm(path, { force: true }); continue; }
+    const tmp = tempPathFor(path);
+    await rename(path, tmp);
+    retired.push(tmp);
+  }
+  return Promise.all(retired.map((t) => rm(t, { force: true }))).then(() => undefined, () => undefined);
 }
 
 /** The first bytes, enough to detect the format (all of a small input). */

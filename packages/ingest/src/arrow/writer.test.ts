@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, tableFromIPC } from 'apache-arrow';
@@ -55,6 +56,28 @@ describe('IpcFileSink', () => {
       await writeIpcFile(path, batches);
       expect(Buffer.compare(readFileSync(path), Buffer.from(arrowBytes(batches)))).toBe(0);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts writebacks while it writes (every 1 MiB here) and still writes the same bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pagetrace-writer-'));
+    // FileHandle is not exported: its prototype, from a handle.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const datasync = jest.spyOn(proto, 'datasync');
+    try {
+      const batches = batchesOfSizes([200_000, 20_000, 200_000, 1, 90_000]);
+      const path = join(dir, 'out.arrow');
+      const sink = new IpcFileSink(path, 1 << 20);
+      for (const b of batches) { sink.write(b); await sink.drain(); }
+      await sink.close();
+      expect(Buffer.compare(readFileSync(path), Buffer.from(arrowBytes(batches)))).toBe(0);
+      // ≈ 6 MB in 1 MiB blocks: a writeback after the first block, then whenever the previous one is done.
+      expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      datasync.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
   });
