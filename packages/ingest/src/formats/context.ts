@@ -11,7 +11,7 @@
  */
 import { CHAR, Line } from './line.js';
 import { parseMicros, parseTimestamp, parseTimestampAt } from './timestamp.js';
-import { SKIP, type Token } from './types.js';
+import { newToken, SKIP, type Token } from './types.js';
 
 // latency-format: `%8.8s-%-7d %3d` + flags + ` %4lldus%c: ` -> 1 comm, 2 pid, 3 cpu, 4 flags, 5 usecs;
 // `trace-cmd report -l` prints the same context with a seconds timestamp -> 5 secs, 6 fraction.
@@ -92,9 +92,9 @@ const previous = {
   bytes: null as Uint8Array | null,
   /** Where that line's context starts, and its length up to the timestamp. */
   from: 0, length: 0,
-  /** Offsets from `from`. */
-  commStart: 0, commEnd: 0,
-  pid: 0, tgid: NaN, cpu: 0, irqContext: '', flagsWidth: 0, hasTgid: false,
+  /** Its context fields, comm offsets relative to `from` (a Token: one shape for copyContext). */
+  tok: newToken(),
+  flagsWidth: 0, hasTgid: false,
 };
 
 function remember(b: Uint8Array, from: number, tok: Token): void {
@@ -102,12 +102,7 @@ function remember(b: Uint8Array, from: number, tok: Token): void {
   p.bytes = b;
   p.from = from;
   p.length = timestampStart - from;
-  p.commStart = tok.commStart - from;
-  p.commEnd = tok.commEnd - from;
-  p.pid = tok.pid;
-  p.tgid = tok.tgid;
-  p.cpu = tok.cpu;
-  p.irqContext = tok.irqContext;
+  copyContext(p.tok, tok, -from);
   p.flagsWidth = match.flagsWidth;
   p.hasTgid = match.hasTgid;
 }
@@ -120,16 +115,21 @@ function sameContextAgain(b: Uint8Array, n: number, from: number, tok: Token): n
   for (let k = 0; k < p.length; k++) if (b[from + k] !== b[at + k]) return -1;
   const end = timestampAt(b, n, from + p.length, tok);
   if (end < 0) return -1;
-  tok.commStart = from + p.commStart;
-  tok.commEnd = from + p.commEnd;
-  tok.pid = p.pid;
-  tok.tgid = p.tgid;
-  tok.cpu = p.cpu;
-  tok.irqContext = p.irqContext;
+  copyContext(tok, p.tok, from);
   match.flagsWidth = p.flagsWidth;
   match.hasTgid = p.hasTgid;
   p.from = from;
   return end;
+}
+
+/** The fields a context sets besides the timestamp, comm offsets moved by `shift`. */
+function copyContext(to: Token, from: Token, shift: number): void {
+  to.commStart = from.commStart + shift;
+  to.commEnd = from.commEnd + shift;
+  to.pid = from.pid;
+  to.tgid = from.tgid;
+  to.cpu = from.cpu;
+  to.irqContext = from.irqContext;
 }
 
 function indexOfByte(b: Uint8Array, byte: number, from: number, end: number): number {
