@@ -84,4 +84,20 @@ describe('matchContext after a line with the same context', () => {
     expect(r.differences).toEqual([]);
     expect(r.matched).toBeGreaterThan(15);
   });
+
+  it('reads lines of interleaved tasks and CPUs, more contexts than it remembers, as alone', () => {
+    const tasks = ['          <idle>-0       (-------) [001] d.h1.', '   kworker/u4:1-33      (     33) [000] .....',
+      '       hmm-tests-64      (     64) [000] .....', '       hmm-tests-64      (     64) [001] .....', '             dd-61      (     61) [001] ..s..',
+      '  a-1-2-3      (     64) [001] d..1.', '          <...>-7 [000] .....', '         cat-63      (     63) [000] d....',
+      '  systemd-journal-120     (    120) [001] .....', '    gup_test-62      (     62) [000] .N...', '          <...>-7 [000]'];
+    const lines: string[] = [];
+    // Tasks in cycles of 2, 5 and all 11 (more than the contexts remembered), timestamps growing a digit.
+    let ts = 9.999990;
+    for (const cycle of [2, 5, 11]) {
+      for (let i = 0; i < 40; i++, ts += 0.000001) lines.push(`${tasks[(i * 7) % cycle]}  ${ts.toFixed(6)}: page_ref_mod: pfn=0x${i.toString(16)} val=1`);
+    }
+    const r = compareInSequence(lines);
+    expect(r.differences.slice(0, 3)).toEqual([]);
+    expect(r.matched).toBe(lines.length);
+  });
 });
