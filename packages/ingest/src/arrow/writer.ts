@@ -84,7 +84,8 @@ class BlockWriter {
   private used = 0;
   private position = 0;
   private readonly spare: Uint8Array[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Blocks given to the file and not yet written, oldest first (they complete in this order). */
+  private readonly queued: Promise<void>[] = [];
   /** The write of the block before: each block's write starts when it is done (never rejects). */
   private lastWrite: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
@@ -124,8 +125,8 @@ class BlockWriter {
       .then(() => this.file)
       .then((f) => writeFully(f, block, length, at).then(() => this.wrote(f, length)))
       .then(() => { this.spare.push(block); }, (e: Error) => { this.failure ??= e; })
-      .finally(() => { this.inFlight.delete(done); });
-    this.inFlight.add(done);
+      .finally(() => { this.queued.shift(); });
+    this.queued.push(done);
     this.lastWrite = done;
   }
 
@@ -151,14 +152,14 @@ class BlockWriter {
   }
 
   async drain(max: number): Promise<void> {
-    while (this.inFlight.size > max) await Promise.race(this.inFlight);
+    while (this.queued.length > max) await this.queued[0];
     if (this.failure !== null) throw this.failure;
   }
 
   /** Every block written and the file closed (also after a failure), then the first failure thrown. */
   async close(): Promise<void> {
     this.flush();
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+    await this.lastWrite;
     if (this.writeback !== null) await this.writeback;
     const f = await this.file.catch(() => null);
     await f?.close();
