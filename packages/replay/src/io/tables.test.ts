@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { RecordBatch, Struct, Table, makeBuilder, makeData, tableFromIPC, tableToIPC, type Schema, type Vector } from 'apache-arrow';
 import type { ColumnSpec } from '@pagetrace/ingest';
-import { PageState, BUDDY } from '../model/page.js';
+import { PageState, BUDDY, type PageSeq } from '../model/page.js';
 import { ANOMALY_COLUMNS, PAGE_COLUMNS, anomaliesSchema, pagesSchema } from '../schema.js';
 import type { Anomaly } from '../types.js';
 import { anomaliesTable, pagesTable } from './tables.js';
@@ -42,11 +42,16 @@ function samplePages(n: number): PageState[] {
   return pages;
 }
 
+/** Standalone pages as the sequence pagesTable reads (the replay hands it the model's cursor). */
+function seqOf(pages: readonly PageState[]): PageSeq {
+  return { length: pages.length, at: (i) => pages[i] as PageState, warm: () => 0 };
+}
+
 describe('replay tables', () => {
   it('pages.arrow from typed columns is byte-identical to the generic Arrow builders, values round-trip', () => {
     const pages = samplePages(1300);
     const endTs = 6_000_000_000;
-    const fast = tableToIPC(pagesTable(pages, endTs), 'file');
+    const fast = tableToIPC(pagesTable(seqOf(pages), endTs), 'file');
     const rows = rowsOf(tableFromIPC(fast));
     expect(rows).toHaveLength(1300);
     expect(rows[0]?.pfn).toBe(0x1000n);

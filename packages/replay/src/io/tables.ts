@@ -11,7 +11,7 @@
 import { RUN_FILES, writeAtomically, writeIpcFile, type ColumnSpec } from '@pagetrace/ingest';
 import { DataType, RecordBatch, Struct, Table, makeBuilder, makeData, type Data, type Schema } from 'apache-arrow';
 import { join } from 'node:path';
-import { B, BUDDY, D, I, pageSeqOf, type PageSeq, type PageState } from '../model/page.js';
+import { B, BUDDY, D, I, type PageSeq, type PageState } from '../model/page.js';
 import { ANOMALY_COLUMNS, PAGE_COLUMNS, anomaliesSchema, pagesSchema } from '../schema.js';
 import type { Anomaly } from '../types.js';
 
@@ -185,8 +185,7 @@ export function finalState(p: PageState): string {
  * writer. Every row is written once, in order; a null clears its validity bit (see Validity).
  * 64-bit columns take plain numbers (exact: pfns, ns and lines are < 2^53).
  */
-export function pagesTable(pagesInPfnOrder: readonly PageState[] | PageSeq, endTs: number): Table {
-  const pages = Array.isArray(pagesInPfnOrder) ? pageSeqOf(pagesInPfnOrder) : (pagesInPfnOrder as PageSeq);
+export function pagesTable(pages: PageSeq, endTs: number): Table {
   const n = pages.length;
   const writers = new Map(PAGE_COLUMNS.map((c) => [c.name, writerFor(c.type as DataType, n)]));
   const used = new Set<string>();
@@ -251,7 +250,7 @@ export function pagesTable(pagesInPfnOrder: readonly PageState[] | PageSeq, endT
 const WARM_ROWS = 64;
 let warmSink = 0;
 
-export async function writeReplayTables(runDir: string, anomalies: readonly Anomaly[], pages: readonly PageState[] | PageSeq, endTs: number): Promise<void> {
+export async function writeReplayTables(runDir: string, anomalies: readonly Anomaly[], pages: PageSeq, endTs: number): Promise<void> {
   // Arrow's file writer through ingest's block sink: the bytes of tableToIPC(table, 'file'),
   // written as they are produced (never joined into one buffer: 46 MB of pages on 1 GB).
   await writeAtomically(join(runDir, RUN_FILES.anomalies), (tmp) => writeIpcFile(tmp, anomaliesTable(anomalies)));

@@ -95,20 +95,6 @@ export interface PageSeq {
   warm(from: number, to: number): number;
 }
 
-/** An array of handles as a PageSeq. */
-export function pageSeqOf(pages: readonly PageState[]): PageSeq {
-  return {
-    length: pages.length,
-    at: (i) => pages[i] as PageState,
-    warm(from, to) {
-      let sink = 0;
-      for (let k = from; k < to; k++) sink += (pages[k] as PageState).bb;
-      for (let k = from; k < to; k++) { const p = pages[k] as PageState; sink += warmRecord(p.d, p.i, p.b, p.db, p.ib, p.bb); }
-      return sink;
-    },
-  };
-}
-
 /** One read in each cache line a pages.arrow row reads. */
 export function warmRecord(d: Float64Array, i: Int32Array, b: Uint8Array, db: number, ib: number, bb: number): number {
   return (d[db + D.ref] as number) + (i[ib + I.events] as number) + (d[db + D.firstTs] as number) + (d[db + D.liveAllocTs] as number) + (i[ib + I.anomalies] as number);
