@@ -33,8 +33,6 @@ interface ScanState {
   columns: number[];
   batch: number;
   row: number;
-  /** The batch loadBatch was last called for (-1: none yet). */
-  loadedBatch: number;
 }
 
 /** Makes the buffers of these columns of one record batch readable (see arrow-file.ts). */
@@ -64,7 +62,7 @@ export async function registerArrowTable(
     for (let i = 0; i < duckdb.init_get_column_count(info); i++) columns.push(duckdb.init_get_column_index(info, i));
     // Chunks are produced by JS on the main thread: more DuckDB threads would only wait.
     duckdb.init_set_max_threads(info, 1);
-    duckdb.init_set_init_data(info, { columns, batch: 0, row: 0, loadedBatch: -1 } satisfies ScanState);
+    duckdb.init_set_init_data(info, { columns, batch: 0, row: 0 } satisfies ScanState);
   });
   duckdb.table_function_set_function(fn, (info, output) => {
     try {
@@ -108,7 +106,8 @@ function produceChunk(table: Table, plans: ColumnPlan[], state: ScanState, outpu
   let batch: RecordBatch | undefined = table.batches[state.batch];
   while (batch && state.row >= batch.numRows) { state.batch++; state.row = 0; batch = table.batches[state.batch]; }
   if (!batch) { duckdb.data_chunk_set_size(output, 0); return; }
-  if (loadBatch && state.loadedBatch !== state.batch) { loadBatch(state.batch, state.columns); state.loadedBatch = state.batch; }
+  // The first chunk of a batch (row 0) reads its columns; loadBatch skips what is already read.
+  if (loadBatch && state.row === 0) loadBatch(state.batch, state.columns);
   const rows = Math.min(duckdb.vector_size(), batch.numRows - state.row);
   state.columns.forEach((column, k) => {
     const plan = plans[column];
