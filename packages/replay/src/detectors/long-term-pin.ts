@@ -25,7 +25,9 @@ export const longTermPin: Detector = {
       pages.sort((a, b) => a.pfn - b.pfn);
       const first = pages[0] as PageState;
       const pins = pages.reduce((n, p) => n + p.pins, 0);
-      const since = Math.min(...pages.map((p) => p.oldestPin?.ts ?? ctx.end.ts));
+      // A loop, not Math.min(...pages): a group may hold more pages than a call takes arguments.
+      let since = Infinity;
+      for (const p of pages) since = Math.min(since, p.oldestPinTs ?? ctx.end.ts);
       const seconds = (ctx.end.ts - since) / 1e9;
       const h = first.oldestPin;
       ctx.reportAt({

@@ -32,7 +32,7 @@ function samplePages(n: number): PageState[] {
     p.buddy = i % 3 === 0 ? BUDDY.FREE : BUDDY.ALLOCATED;
     p.frozen = i % 97 === 0;
     if (i % 11 === 0) { p.device = i % 2 === 0 ? 'fsdax' : 'device_private'; }
-    if (i % 17 === 0) { p.pins = 1; p.addPin({ line: i, row: i, pid: 1, commIndex: 0, val: 1024, stackId: -1, ts: 5_000_000_000 + i }); }
+    if (i % 17 === 0) { p.pins = 1; p.store.pushPin(p.slot, i, i, 1, 0, 1024, -1, 5_000_000_000 + i); }
     p.firstTs = 4_294_967_296 * 3 + i;
     p.lastTs = p.firstTs + 1000;
     p.firstLine = i + 1;

@@ -229,7 +229,7 @@ export function pagesTable(pages: PageSeq, endTs: number): Table {
     state.set(i, finalState(p));
     // pins counts the pin list's entries: no list to look up when it is 0.
     const outstanding = r[ib + I.pins] as number;
-    const oldestPin = outstanding > 0 ? p.oldestPin?.ts : undefined;
+    const oldestPin = outstanding > 0 ? p.oldestPinTs : undefined;
     pinsOutstanding[i] = outstanding;
     if (oldestPin !== undefined) put64(pinSince.words, i, oldestPin); else pinSince.valid.setNull(i);
     const longest = Math.max(d[db + D.pinMaxNs] as number, oldestPin === undefined ? -1 : endTs - oldestPin);

@@ -81,7 +81,7 @@ export class HolderSlab {
     const c = this.chunks[(block / CHUNK_BLOCKS) | 0] as Float64Array;
     for (let k = 0; k < count; k++) {
       const at = (block % CHUNK_BLOCKS) * BLOCK + ((head + k) % MAX_HOLDERS) * ENTRY;
-      out.push({ line: c[at + H_LINE] as number, row: c[at + H_ROW] as number, pid: c[at + H_PID] as number, commIndex: c[at + H_COMM] as number, val: c[at + H_VAL] as number, stackId: c[at + H_STACK] as number, ts: c[at + H_TS] as number });
+      out.push(holderAt(c, at));
     }
     return out;
   }
@@ -92,4 +92,12 @@ export class HolderSlab {
     if (this.blocks % CHUNK_BLOCKS === 0) this.chunks.push(new Float64Array(CHUNK_BLOCKS * BLOCK));
     return this.blocks++;
   }
+}
+
+/**
+ * The holder whose numbers start at values[at], in the order both the slab's entries and a
+ * page's pin list keep them: line, row, pid, commIndex, val, stackId, ts.
+ */
+export function holderAt(values: ArrayLike<number>, at: number): Holder {
+  return { line: values[at + H_LINE] as number, row: values[at + H_ROW] as number, pid: values[at + H_PID] as number, commIndex: values[at + H_COMM] as number, val: values[at + H_VAL] as number, stackId: values[at + H_STACK] as number, ts: values[at + H_TS] as number };
 }

@@ -14,10 +14,10 @@
  * PageStore). Its named accessors keep the detectors and the output code readable; the
  * model's per-event code reads and writes the record directly through the D/I/B offsets
  * below. The replay loop and the end-of-trace passes use cursor handles re-pointed at each
- * page (PageModel.at, eachPage, pagesByPfn), so that no per-page object is loaded per event;
+ * page (PageModel.at, forEachPage, pagesByPfn), so that no per-page object is loaded per event;
  * a page gets a persistent handle (PageModel.handleOf) only when something keeps it.
  */
-import { HolderSlab, type Holder } from './holders.js';
+import { HolderSlab, holderAt, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
 
 export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
@@ -69,11 +69,6 @@ export const enum B {
 
 /** Numbers per outstanding pin in a PageStore's pin list: line, row, pid, commIndex, val, stackId, ts. */
 const PIN_FIELDS = 7;
-
-/** The pin whose numbers start at list[k], as a Holder. */
-function pinAt(list: readonly number[], k: number): Holder {
-  return { line: list[k] as number, row: list[k + 1] as number, pid: list[k + 2] as number, commIndex: list[k + 3] as number, val: list[k + 4] as number, stackId: list[k + 5] as number, ts: list[k + 6] as number };
-}
 
 /** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
 const DEVICE_KINDS: (DeviceKind | null)[] = [null, 'fsdax', 'device_private', 'device_coherent', 'device_generic', 'p2pdma', 'unknown'];
@@ -167,18 +162,11 @@ export class PageState {
   /** Unmatched gets, oldest first (at most MAX_HOLDERS; built from the slab: for evidence text only). */
   get holders(): Holder[] { return this.store.holders.list(this); }
 
-  /**
-   * Outstanding pins, oldest first, matched LIFO by unpins (nested use is the common
-   * pattern). A copy made from the store (for evidence and outputs); the model pops pins
-   * with PageStore.popPinTs.
-   */
-  get pinHolders(): Holder[] { return this.store.pinsOf(this.slot); }
-
   /** The oldest outstanding pin (undefined: none), without copying the whole list. */
   get oldestPin(): Holder | undefined { return this.store.oldestPin(this.slot); }
 
-  /** Record an outstanding pin (the page gets a list of its own on the first one). */
-  addPin(h: Holder): void { this.store.pushPin(this.slot, h.line, h.row, h.pid, h.commIndex, h.val, h.stackId, h.ts); }
+  /** When the oldest outstanding pin was taken (undefined: none). */
+  get oldestPinTs(): number | undefined { return this.store.oldestPinTs(this.slot); }
 
   // ---- named fields (see the record layout above) --------------------------------------
 
@@ -396,14 +384,20 @@ export class PageStore {
     const list = this.pins[slot];
     const out: Holder[] = [];
     if (list === undefined) return out;
-    for (let k = 0; k < list.length; k += PIN_FIELDS) out.push(pinAt(list, k));
+    for (let k = 0; k < list.length; k += PIN_FIELDS) out.push(holderAt(list, k));
     return out;
   }
 
   /** The page's oldest outstanding pin, or undefined. */
   oldestPin(slot: number): Holder | undefined {
     const list = this.pins[slot];
-    return list === undefined || list.length === 0 ? undefined : pinAt(list, 0);
+    return list === undefined || list.length === 0 ? undefined : holderAt(list, 0);
+  }
+
+  /** When the page's oldest outstanding pin was taken (undefined: none), without a Holder. */
+  oldestPinTs(slot: number): number | undefined {
+    const list = this.pins[slot];
+    return list === undefined || list.length === 0 ? undefined : list[PIN_FIELDS - 1];
   }
 
   /** Forget a page's pins (a new life). */
