@@ -127,8 +127,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const floorLabel = 'replay floor: typed columns, refcount sums only';
   add(!wanted('replay-floor') ? skip('replay-floor', floorLabel) : tablesReady ? await measured('replay-floor', floorLabel, { runDir: runs.many }, trace.bytes, o.repeat) : noTables('replay-floor', floorLabel));
   add(!wanted('duckdb') ? skip('duckdb', 'DuckDB load of events') : tablesReady ? duckdbRow(await measured('duckdb', 'DuckDB load of events', { runDir: runs.many }, trace.bytes, o.repeat)) : noTables('duckdb', 'DuckDB load of events'));
-  if (wanted('check')) rmSync(runs.check, { recursive: true, force: true });
-  add(wanted('check') ? await measured('check', 'check (end to end)', { input, outDir: runs.check }, trace.bytes, o.repeat) : skip('check', 'check (end to end)'));
+  add(wanted('check') ? await measured('check', 'check (end to end)', { input, outDir: runs.check }, trace.bytes, o.repeat, emptyDir(runs.check)) : skip('check', 'check (end to end)'));
 
   const identicalTables = wanted('ingest-1') && wanted('ingest-N') && rowOk(rows, 'ingest-1') && rowOk(rows, 'ingest-N')
     ? await compareTables(runs.one, runs.many, o.workers) : null;
@@ -161,8 +160,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   return results;
 
   async function ingestRow(id: RowId, workers: number, outDir: string): Promise<Row> {
-    rmSync(outDir, { recursive: true, force: true });
-    return measured(id, `ingest, ${workers} worker${workers === 1 ? '' : 's'}`, { input, outDir, workers }, trace.bytes, o.repeat);
+    return measured(id, `ingest, ${workers} worker${workers === 1 ? '' : 's'}`, { input, outDir, workers }, trace.bytes, o.repeat, emptyDir(outDir));
   }
 }
 
@@ -239,9 +237,18 @@ async function runChild(task: TaskName, opts: TaskOptions, nodeFlags: string[] =
   });
 }
 
-async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes: number, repeat: number): Promise<Row> {
+/**
+ * Every run starts from an empty output directory (untimed): a run writing over the previous
+ * run's tables would first retire them (ingest deletes GBs of files in the background), so
+ * repeats would not be measured under the same conditions as the first.
+ */
+const emptyDir = (dir: string) => (): void => rmSync(dir, { recursive: true, force: true });
+
+/** `before`: run before each repetition, outside the child and its clock. */
+async function measured(id: RowId, label: string, opts: TaskOptions, traceBytes: number, repeat: number, before?: () => void): Promise<Row> {
   const reports: Array<ChildReport & { ok: true }> = [];
   for (let i = 0; i < repeat; i++) {
+    before?.();
     const r = await runChild(id.startsWith('ingest') ? 'ingest' : (id as TaskName), opts);
     if (!r.ok) {
       return r.unavailable !== undefined
