@@ -112,24 +112,22 @@ class BatchColumns {
     this.pid = req(NumCol.of(b, 'pid'), 'pid');
     this.comm = req(DictCol.of(b, 'comm'), 'comm');
     this.event = req(DictCol.of(b, 'event'), 'event');
-    // Optional columns that are null on every row of the batch (stack_id without stack
-    // traces, pfn_end without compaction events) count as absent: the decoder then fills
-    // their sentinel in one pass instead of testing a null bit per row.
-    this.pfn = Int64Col.of(b, 'pfn', true);
-    this.order = NumCol.of(b, 'order', true);
-    this.count = NumCol.of(b, 'count', true);
-    this.mapcount = NumCol.of(b, 'mapcount', true);
-    this.val = NumCol.of(b, 'val', true);
-    this.ret = NumCol.of(b, 'ret', true);
-    this.flags = DictCol.of(b, 'flags', true);
-    this.mapping = Int64Col.of(b, 'mapping', true);
-    this.stack = NumCol.of(b, 'stack_id', true);
-    this.pfnEnd = Int64Col.of(b, 'pfn_end', true);
+    // Optional columns null on every row of the batch count as absent (io/columns.ts dataOf).
+    this.pfn = Int64Col.of(b, 'pfn');
+    this.order = NumCol.of(b, 'order');
+    this.count = NumCol.of(b, 'count');
+    this.mapcount = NumCol.of(b, 'mapcount');
+    this.val = NumCol.of(b, 'val');
+    this.ret = NumCol.of(b, 'ret');
+    this.flags = DictCol.of(b, 'flags');
+    this.mapping = Int64Col.of(b, 'mapping');
+    this.stack = NumCol.of(b, 'stack_id');
+    this.pfnEnd = Int64Col.of(b, 'pfn_end');
   }
 }
 
 function req<T>(v: T | null, name: string): T {
-  if (v === null) throw new PagetraceError(`events.arrow has no column "${name}" (written by an incompatible pagetrace version?)`);
+  if (v === null) throw new PagetraceError(`events.arrow has no column "${name}", or no value in it (written by an incompatible pagetrace version?)`);
   return v;
 }
 

@@ -22,9 +22,9 @@ export function int64At(words: Uint32Array, k: number, signed: boolean): number 
 export class NumCol {
   private constructor(private readonly vals: ArrayLike<number>, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
 
-  /** The column, or null when the batch has none (or, with allNullAsAbsent, when every row is null). */
-  static of(batch: RecordBatch, name: string, allNullAsAbsent = false): NumCol | null {
-    const data = dataOf(batch, name, allNullAsAbsent);
+  /** The column, or null when the batch has none or every row of it is null. */
+  static of(batch: RecordBatch, name: string): NumCol | null {
+    const data = dataOf(batch, name);
     if (data === null) return null;
     return new NumCol(data.values as ArrayLike<number>, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
@@ -38,9 +38,9 @@ export class NumCol {
 export class Int64Col {
   private constructor(private readonly words: Uint32Array, private readonly signed: boolean, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
 
-  /** The column, or null when the batch has none (or, with allNullAsAbsent, when every row is null). */
-  static of(batch: RecordBatch, name: string, allNullAsAbsent = false): Int64Col | null {
-    const data = dataOf(batch, name, allNullAsAbsent);
+  /** The column, or null when the batch has none or every row of it is null. */
+  static of(batch: RecordBatch, name: string): Int64Col | null {
+    const data = dataOf(batch, name);
     if (data === null) return null;
     const v = data.values as BigInt64Array | BigUint64Array;
     const words = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
@@ -56,9 +56,9 @@ export class Int64Col {
 export class DictCol {
   private constructor(private readonly idx: Int32Array, readonly dictionary: Vector | null, private readonly bitmap: Uint8Array | null, private readonly off: number) {}
 
-  /** The column, or null when the batch has none (or, with allNullAsAbsent, when every row is null). */
-  static of(batch: RecordBatch, name: string, allNullAsAbsent = false): DictCol | null {
-    const data = dataOf(batch, name, allNullAsAbsent);
+  /** The column, or null when the batch has none or every row of it is null. */
+  static of(batch: RecordBatch, name: string): DictCol | null {
+    const data = dataOf(batch, name);
     if (data === null) return null;
     return new DictCol(data.values as Int32Array, (data.dictionary as Vector | undefined) ?? null, data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null, data.offset);
   }
@@ -81,11 +81,15 @@ export class DictCol {
 }
 
 
-/** The column's data, or null when the batch has no such column (or, with allNullAsAbsent, no value in it). */
-function dataOf(batch: RecordBatch, name: string, allNullAsAbsent: boolean): Data | null {
+/**
+ * The column's data, or null when the batch has no such column or no value in it: a column
+ * null on every row (stack_id without stack traces, pfn_end without compaction events) says
+ * nothing a missing one does not, and its absence lets the decoder fill a sentinel in one pass.
+ */
+function dataOf(batch: RecordBatch, name: string): Data | null {
   const v = batch.getChild(name);
   if (v === null) return null;
   const d = v.data[0];
   if (d === undefined) return null;
-  return allNullAsAbsent && d.length > 0 && d.nullCount === d.length ? null : (d as Data);
+  return d.length > 0 && d.nullCount === d.length ? null : (d as Data);
 }
