@@ -18,12 +18,12 @@ function arrowBytes(batches: RecordBatch[]): Uint8Array {
 }
 
 /** Batches whose pieces fall across 1 MiB blocks in every way: small, large (> 1 block) and empty. */
-function batchesOfSizes(rows: number[]): RecordBatch[] {
+function batchesOfSizes(rows: number[], big: (i: number) => number = (i) => i / 3): RecordBatch[] {
   const schema = new Schema([new Field('id', new Int32()), new Field('big', new Float64())]);
   return rows.map((n, k) => new RecordBatch(schema, makeData({
     type: new Struct(schema.fields), length: n, nullCount: 0, children: [
       makeData({ type: new Int32(), length: n, data: Int32Array.from({ length: n }, (_, i) => i * 7 + k) }),
-      makeData({ type: new Float64(), length: n, data: Float64Array.from({ length: n }, (_, i) => i / 3) }),
+      makeData({ type: new Float64(), length: n, data: Float64Array.from({ length: n }, (_, i) => big(i)) }),
     ],
   })));
 }
@@ -55,6 +55,24 @@ describe('IpcFileSink', () => {
       const path = join(dir, 'out.arrow');
       await writeIpcFile(path, batches);
       expect(Buffer.compare(readFileSync(path), Buffer.from(arrowBytes(batches)))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves long runs of zeros (a column with no value in a batch) as holes, and the file still reads as Arrow\'s bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pagetrace-writer-'));
+    try {
+      // Column `big` all zeros: 1.6 MB (across blocks), 40 KB (below HOLE_MIN: written), 720 KB.
+      const rows = [200_000, 5_000, 90_000];
+      const batches = batchesOfSizes(rows, () => 0);
+      const path = join(dir, 'out.arrow');
+      const sink = new IpcFileSink(path);
+      for (const b of batches) { sink.write(b); await sink.drain(); }
+      await sink.close();
+      expect(Buffer.compare(readFileSync(path), Buffer.from(arrowBytes(batches)))).toBe(0);
+      expect(sink.holeBytes).toBe(8 * (200_000 + 90_000));
+      expect(tableFromIPC(readFileSync(path)).getChild('id')?.get(199_999)).toBe(199_999 * 7);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
