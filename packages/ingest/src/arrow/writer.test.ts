@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, tableFromIPC } from 'apache-arrow';
+import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Table, tableFromIPC } from 'apache-arrow';
 import { RowStore } from '../parse/row-store.js';
 import { ColumnMemory } from './columns.js';
 import { EventBatchBuilder } from './events.js';
@@ -73,6 +73,19 @@ describe('IpcFileSink', () => {
       expect(Buffer.compare(readFileSync(path), Buffer.from(arrowBytes(batches)))).toBe(0);
       expect(sink.holeBytes).toBe(8 * (200_000 + 90_000));
       expect(tableFromIPC(readFileSync(path)).getChild('id')?.get(199_999)).toBe(199_999 * 7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts the record batches of a table written at once (a table is the whole file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pagetrace-writer-'));
+    try {
+      const batches = batchesOfSizes([3, 5, 7]);
+      const sink = new IpcFileSink(join(dir, 'out.arrow'));
+      sink.write(new Table(batches));
+      await sink.close();
+      expect(sink.batches).toBe(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

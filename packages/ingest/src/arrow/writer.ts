@@ -28,6 +28,7 @@ const WRITEBACK_EVERY = 64 << 20;
 export class IpcFileSink {
   private readonly writer = new RecordBatchFileWriter();
   private readonly blocks: BlockWriter;
+  /** Record batches written so far. */
   batches = 0;
 
   /** writebackEvery: bytes between early writebacks (tests make it small). */
@@ -39,7 +40,7 @@ export class IpcFileSink {
   /** Serializes the batch (or every batch of a table) now; its buffers are free again when this returns. */
   write(batch: RecordBatch | Table): void {
     this.writer.write(batch);
-    this.batches++;
+    this.batches += batch instanceof Table ? batch.batches.length : 1;
   }
 
   /** Resolves when the blocks waiting for the file are few again (call between batches). */
