@@ -27,7 +27,6 @@ export const HAS_RET = 8;
 export class DecodedBatch {
   length = 0;
 
-
   /**
    * The never-null columns are not decoded into block arrays: the replay reads them from
    * Arrow's buffers at the event's row (bind() points these at the current batch). A copy
