@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Dict } from '../parse/dict.js';
 import { RowStore } from '../parse/row-store.js';
+import { addressOf, readInPrintOrder } from '../wasm/line-reader.js';
 import { parseFields, parseFieldsBySearch, specFor, type FieldsResult } from './fields.js';
 
 /** The typed columns a row ended up with, as plain values. */
@@ -52,6 +53,15 @@ const PAGE_REF_LINES = [
   'pfn=0x10 flags=x count=1 mapcount=0 mapping=ffff888003e4a6b1 mt=-129 val=2', // mt out of its column's range
   'pfn=0xffffffffffffffff flags=x count=1 mapcount=0 mapping=0 mt=1 val=2', // pfn -1: no page
   'pfn=0x10 flags=x count=1234567890 mapcount=0 mapping=0 mt=1 val=2', // 10 digits
+  'pfn=0X1aB flags=x count=123456789 mapcount=-123456789 mapping=FFFFFFFFFFFFFFFF mt=127 val=-1', // upper case, 9 digits, int8 edge
+  'pfn=0x10 flags=x count=- mapcount=0 mapping=0 mt=-128 val=1', // a sign without digits
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=0x mt=1 val=1', // a pointer 0x without digits
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=0x0 mt=128 val=1', // mt beyond int8
+  'pfn=0x10 flags=\u00e9|x count=1 mapcount=0 mapping=0 mt=1 val=1', // a high byte in a text value
+  'pfn=0x0 flags=x count=1 mapcount=0 mapping=(nil) mt=1 val=1',
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=1\t,', // other trailing separators
+  'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=1 val=2', // a key twice
+  'pfn=',
   '',
 ];
 
@@ -62,6 +72,10 @@ const CASES: Array<[string, string]> = [
   ['mm_page_alloc', 'page=(null) pfn=0xffffffffffffffff order=3 migratetype=0 gfp_flags=GFP_ATOMIC'],
   ['mm_page_alloc', 'page=0000000000000000 pfn=0 order=0 migratetype=0 gfp_flags=GFP_NOWAIT'],
   ['mm_page_alloc', 'page=ffffea0000400000 pfn=16384 order=9 migratetype=2 gfp_flags='],
+  ['mm_page_alloc', 'page=(nil) pfn=0x5 order=0 migratetype=0 gfp_flags=GFP_ATOMIC'],
+  ['mm_page_alloc', 'page=0x0000 pfn=0x5 order=0 migratetype=0 gfp_flags=GFP_ATOMIC'], // a NULL page: no pfn
+  ['mm_page_alloc', 'page=0x pfn=0x5 order=0 migratetype=0 gfp_flags=GFP_ATOMIC'], // not a NULL spelling
+  ['mm_page_alloc', 'page=(none) pfn=0x5 order=0 migratetype=0 gfp_flags=GFP_ATOMIC'],
   ['mm_page_free', 'page=0000000012345678 pfn=0x1f000 order=0'],
   ['mm_page_free', 'page=0000000012345678 pfn=0x1f000 order=0 cold=1'],
   ['mm_page_free_batched', 'page=0000000012345678 pfn=0x1f000 order=0 cold=0'],
@@ -79,6 +93,25 @@ describe('parseFields: the print-order pass', () => {
       const search = parseWith(parseFieldsBySearch, event, args);
       expect({ event, args, ...fast }).toEqual({ event, args, ...search });
     }
+  });
+
+  it('is what reads the lines the kernel prints (the key search only reads the others)', () => {
+    const takes = (event: string, args: string): boolean => {
+      const spec = specFor(event);
+      if (spec === null) throw new Error(`no spec for ${event}`);
+      const bytes = Buffer.from(args, 'latin1');
+      const base = addressOf(bytes, 0, bytes.length);
+      return readInPrintOrder(spec.table, base, base + bytes.length) !== -1;
+    };
+    expect(takes('page_ref_mod', PAGE_REF_LINES[0] as string)).toBe(true);
+    expect(takes('page_ref_mod_and_test', `${PAGE_REF_LINES[0] as string} ret=1`)).toBe(true);
+    expect(takes('mm_page_alloc', 'page=(null) pfn=0xffffffffffffffff order=3 migratetype=0 gfp_flags=GFP_ATOMIC')).toBe(true);
+    expect(takes('mm_page_free_batched', 'page=0000000012345678 pfn=0x1f000 order=0 cold=0')).toBe(true);
+    expect(takes('mm_filemap_add_to_page_cache', 'page=0000000012345678 pfn=0x1f000 ofs=4096 order=0')).toBe(true);
+    // Laid out otherwise: a field absent in the middle, a bad value, text after the last one.
+    expect(takes('page_ref_mod', 'pfn=0x10 flags=x mapcount=0 mapping=0 mt=1 val=2')).toBe(false);
+    expect(takes('page_ref_mod', 'pfn=0x10 flags=x count=0x10 mapcount=0 mapping=0 mt=1 val=2')).toBe(false);
+    expect(takes('page_ref_mod', 'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=1 x')).toBe(false);
   });
 
   it('reads the values the kernel prints', () => {

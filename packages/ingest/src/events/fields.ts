@@ -9,7 +9,8 @@
  * all others keep their raw argument text, so nothing is ever lost.
  */
 import type { RowStore } from '../parse/row-store.js';
-import { HEX_DIGIT, isAllOnes, latin1At, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
+import { isAllOnes, latin1At, parseInt32At, parsePointerAt, parseU64At, type U64 } from './numbers.js';
+import { addFieldTable, addressOf, readInPrintOrder, record } from '../wasm/line-reader.js';
 
 /**
  * Where a field goes. `page` is never a key (ftrace hashes it, perf/trace-cmd print the pfn
@@ -28,6 +29,8 @@ interface EventSpec {
   fields: FieldSpec[]; keys: Uint8Array[]; codes: Int8Array;
   /** storeInPrintOrder may read its lines: no `range` value (it holds spaces) and no column filled twice. */
   oneReadPass: boolean;
+  /** The field table's handle in the one-pass reader (when oneReadPass). */
+  table: number;
 }
 
 const TARGET_CODES: readonly Target[] = [
@@ -90,12 +93,9 @@ function compile(spec: string): EventSpec {
   });
   const codes = Int8Array.from(fields, (f) => TARGET_CODES.indexOf(f.target));
   const filled = [...codes].filter((c) => c !== T.keep && c !== T.page);
-  return {
-    fields,
-    keys: fields.map((f) => new Uint8Array(Buffer.from(`${f.name}=`, 'latin1'))),
-    codes,
-    oneReadPass: !codes.includes(T.range) && new Set(filled).size === filled.length,
-  };
+  const keys = fields.map((f) => new Uint8Array(Buffer.from(`${f.name}=`, 'latin1')));
+  const oneReadPass = !codes.includes(T.range) && new Set(filled).size === filled.length;
+  return { fields, keys, codes, oneReadPass, table: oneReadPass ? addFieldTable(codes, keys) : -1 };
 }
 
 const SPECS = new Map<string, EventSpec>(Object.entries(TABLE).map(([k, v]) => [k, compile(v)]));
@@ -122,6 +122,15 @@ export function typedColumnsOf(event: string): string[] {
 export interface Interner { internBytes(bytes: Uint8Array, start: number, end: number): number }
 
 const u64: U64 = { lo: 0, hi: 0 };
+/** What the one-pass reader gives for a line it does not take. */
+const NOT_IN_ONE_PASS = -1;
+/** Its result record (assembly/print-order.ts R_*): numbers read (a bit per target code), text ranges, values. */
+const R_MASK = 0;
+const R_FLAGS = 1;
+const R_GFP = 3;
+const R_PFN_END = 5;
+const R_OFS = 7;
+const R_VALUES = 16;
 /** Per field of the line being parsed: where its value starts (-1 = field absent) and ends (trimmed). */
 const valueStarts = new Int32Array(16);
 const valueEnds = new Int32Array(16);
@@ -154,16 +163,13 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
   return parseFieldsBySearch(spec, bytes, argsStart, lineEnd, store, r, dicts);
 }
 
-const NOT_IN_ONE_PASS = -1;
-/** The int readIntAt read last (readHexAt leaves its number in u64). */
-let readInt = 0;
-
 /**
- * parseFields for a line laid out exactly as the kernel prints it, in one pass that stores as
- * it reads: each key right after the previous value and one separator, every number spelled
- * as readIntAt / readHexAt read it, nothing after the last value but separators. Anything
- * else returns NOT_IN_ONE_PASS with row r's columns as they were (numbers written are taken
- * back; dictionaries are only written once the whole line has been read), and the key search
+ * parseFields for a line laid out exactly as the kernel prints it, read in one pass by the
+ * WebAssembly reader (assembly/print-order.ts), then stored: each key right after the
+ * previous value and one separator, every number spelled as the reader's readIntAt /
+ * readHexAt read it, nothing after the last value but separators. Anything else returns NOT_IN_ONE_PASS
+ * with row r's columns as they were (the reader writes only its own record; dictionaries
+ * and columns are written here once the whole line has been read), and the key search
  * decides.
  *
  * Why the search fills the same columns for a line taken here: it looks for key i from just
@@ -172,116 +178,42 @@ let readInt = 0;
  * this pass found, and key i follows it, so the search finds key i there too, and the value
  * it reads, trimmed, is the range read here (the last one: to the line end, trimmed, in
  * both). Its number parsers (parseInt32At, parseU64At, parsePointerAt) give the number the
- * readers give for every spelling the readers accept (int: 1-9 digits, so within int32;
- * hex: 1-16 digits); any other spelling (`count=0x10`, `mt=200`, `pfn=1234`) is left to it.
+ * readers give for every spelling the readers accept (int: optional `-` and 1-9 digits, so
+ * within int32; hex: `0x` and 1-16 digits, a pointer also bare); any other spelling
+ * (`count=0x10`, `mt=200`, `pfn=1234`) is left to it.
  */
 function storeInPrintOrder(spec: EventSpec, bytes: Uint8Array, argsStart: number, lineEnd: number, s: RowStore, r: number,
   dicts: { flags: Interner; gfp: Interner }): FieldsResult | typeof NOT_IN_ONE_PASS {
-  const keys = spec.keys;
-  const codes = spec.codes;
-  const nf = keys.length;
-  let flagsFrom = -1, flagsTo = 0, gfpFrom = -1, gfpTo = 0, allocFrom = -1, allocTo = 0;
-  let typed = true;
-  let at = argsStart;
-  for (let i = 0; i < nf; i++) {
-    const key = keys[i] as Uint8Array;
-    if (!keyAt(bytes, key, at, lineEnd)) return takeBack(codes, s, r);
-    const from = at + key.length;
-    const last = i + 1 === nf;
-    if (!last && keyAt(bytes, keys[i + 1] as Uint8Array, from, lineEnd)) return takeBack(codes, s, r);
-    const code = codes[i] as number;
-    let end: number;
-    switch (code) {
-      case T.pfn: case T.mapping:
-        end = readHexAt(code === T.mapping, bytes, from, lineEnd);
-        if (end < 0) return takeBack(codes, s, r);
-        if (code === T.mapping) setU64(s.mapping, s.mappingOk, r);
-        else if (!isAllOnes(u64)) setU64(s.pfn, s.pfnOk, r);
-        break;
-      case T.order: case T.mt: case T.count: case T.mapcount: case T.val: case T.ret:
-        end = readIntAt(bytes, from, lineEnd);
-        if (end < 0 || !storeInt(code, s, r)) return takeBack(codes, s, r);
-        break;
-      default:
-        // A value read from its text: to the first separator, or the last one to the line end, trimmed.
-        end = last ? trimEnd(bytes, from, lineEnd) : separatorAt(bytes, from, lineEnd);
-        if (code === T.flags) { flagsFrom = from; flagsTo = end; }
-        else if (code === T.gfp) { gfpFrom = from; gfpTo = end; }
-        else if (code === T.allocPage) { allocFrom = from; allocTo = end; }
-        else if (code === T.keep) typed = false;
-        else if ((code === T.pfnEnd || code === T.ofs) && !setField(code, bytes, from, end, s, r, dicts)) return takeBack(codes, s, r);
-    }
-    if (last) {
-      for (let q = end; q < lineEnd; q++) if (!isSeparator(bytes[q] as number)) return takeBack(codes, s, r);
-    } else {
-      if (end >= lineEnd || !isSeparator(bytes[end] as number)) return takeBack(codes, s, r);
-      at = end + 1;
-    }
-  }
-  if (flagsFrom >= 0) s.flags[r] = dicts.flags.internBytes(bytes, flagsFrom, flagsTo);
-  if (gfpFrom >= 0) s.gfp[r] = dicts.gfp.internBytes(bytes, gfpFrom, gfpTo);
-  clearFailedAllocation(allocFrom >= 0 && isNullPointer(bytes, allocFrom, allocTo), s, r);
-  return typed ? FIELDS_TYPED : FIELDS_PARTIAL;
+  const base = addressOf(bytes, argsStart, lineEnd);
+  const result = readInPrintOrder(spec.table, base + argsStart, base + lineEnd);
+  if (result === NOT_IN_ONE_PASS) return NOT_IN_ONE_PASS;
+  const rec = record;
+  // pfn_end and ofs values (test_pages_isolated, filemap) are read by the two steps' parser.
+  const pfnEndFrom = rec[R_PFN_END] as number;
+  if (pfnEndFrom >= 0 && !setField(T.pfnEnd, bytes, pfnEndFrom - base, (rec[R_PFN_END + 1] as number) - base, s, r, dicts)) return takeBack(spec.codes, s, r);
+  const ofsFrom = rec[R_OFS] as number;
+  if (ofsFrom >= 0 && !setField(T.ofs, bytes, ofsFrom - base, (rec[R_OFS + 1] as number) - base, s, r, dicts)) return takeBack(spec.codes, s, r);
+  const mask = rec[R_MASK] as number;
+  if (mask !== 0) storeNumbers(mask, rec, s, r);
+  const flagsFrom = rec[R_FLAGS] as number;
+  if (flagsFrom >= 0) s.flags[r] = dicts.flags.internBytes(bytes, flagsFrom - base, (rec[R_FLAGS + 1] as number) - base);
+  const gfpFrom = rec[R_GFP] as number;
+  if (gfpFrom >= 0) s.gfp[r] = dicts.gfp.internBytes(bytes, gfpFrom - base, (rec[R_GFP + 1] as number) - base);
+  return result as FieldsResult;
 }
 
-/** The first separator at or after `from` (or `to`). */
-function separatorAt(bytes: Uint8Array, from: number, to: number): number {
-  let p = from;
-  while (p < to && !isSeparator(bytes[p] as number)) p++;
-  return p;
-}
-
-/** A small int as the kernel prints it: optional `-`, 1-9 digits, then a separator or `to`. The end, or -1; the number in readInt. */
-function readIntAt(bytes: Uint8Array, from: number, to: number): number {
-  let p = from;
-  const neg = bytes[p] === 45; /* - */
-  if (neg) p++;
-  const first = p;
-  let n = 0;
-  for (; p < to; p++) {
-    const d = (bytes[p] as number) - 48;
-    if (d < 0 || d > 9) break;
-    n = n * 10 + d;
+/** The numbers the reader read (a bit per target code in mask) into row r. */
+function storeNumbers(mask: number, rec: Int32Array, s: RowStore, r: number): void {
+  if ((mask & (1 << T.pfn)) !== 0) { s.pfn[2 * r] = rec[R_VALUES + 2 * T.pfn] as number; s.pfn[2 * r + 1] = rec[R_VALUES + 2 * T.pfn + 1] as number; s.pfnOk[r] = 1; }
+  if ((mask & (1 << T.mapping)) !== 0) {
+    s.mapping[2 * r] = rec[R_VALUES + 2 * T.mapping] as number; s.mapping[2 * r + 1] = rec[R_VALUES + 2 * T.mapping + 1] as number; s.mappingOk[r] = 1;
   }
-  const digits = p - first;
-  if (digits === 0 || digits > 9 || (p < to && !isSeparator(bytes[p] as number))) return -1;
-  readInt = neg ? -n : n;
-  return p;
-}
-
-/** A pfn or pointer as the kernel prints it: `0x` then 1-16 hex digits (a pointer also without `0x`, unless it starts with `(`), then a separator or `to`. The end, or -1; the number in u64. */
-function readHexAt(pointer: boolean, bytes: Uint8Array, from: number, to: number): number {
-  let p = from;
-  const prefixed = to - p > 2 && bytes[p] === 48 && ((bytes[p + 1] as number) | 0x20) === 120; /* 0x */
-  if (prefixed) p += 2;
-  else if (!pointer || bytes[p] === 40 /* ( */) return -1;
-  const first = p;
-  let lo = 0;
-  let hi = 0;
-  for (; p < to; p++) {
-    const d = HEX_DIGIT[bytes[p] as number] as number;
-    if (d < 0) break;
-    hi = ((hi << 4) | (lo >>> 28)) >>> 0;
-    lo = ((lo << 4) | d) >>> 0;
-  }
-  const digits = p - first;
-  if (digits === 0 || digits > 16 || (p < to && !isSeparator(bytes[p] as number))) return -1;
-  u64.lo = lo;
-  u64.hi = hi;
-  return p;
-}
-
-/** readInt into its column (false: out of the column's range, which the two steps report). */
-function storeInt(code: number, s: RowStore, r: number): boolean {
-  const n = readInt;
-  switch (code) {
-    case T.order: return n >= -128 && n <= 127 && setSmall(s.order, s.orderOk, r, n);
-    case T.mt: return n >= -128 && n <= 127 && setSmall(s.mt, s.mtOk, r, n);
-    case T.count: return setSmall(s.count, s.countOk, r, n);
-    case T.mapcount: return setSmall(s.mapcount, s.mapcountOk, r, n);
-    case T.val: return setSmall(s.val, s.valOk, r, n);
-    default: return setSmall(s.ret, s.retOk, r, n); // T.ret
-  }
+  if ((mask & (1 << T.order)) !== 0) { s.order[r] = rec[R_VALUES + 2 * T.order] as number; s.orderOk[r] = 1; }
+  if ((mask & (1 << T.mt)) !== 0) { s.mt[r] = rec[R_VALUES + 2 * T.mt] as number; s.mtOk[r] = 1; }
+  if ((mask & (1 << T.count)) !== 0) { s.count[r] = rec[R_VALUES + 2 * T.count] as number; s.countOk[r] = 1; }
+  if ((mask & (1 << T.mapcount)) !== 0) { s.mapcount[r] = rec[R_VALUES + 2 * T.mapcount] as number; s.mapcountOk[r] = 1; }
+  if ((mask & (1 << T.val)) !== 0) { s.val[r] = rec[R_VALUES + 2 * T.val] as number; s.valOk[r] = 1; }
+  if ((mask & (1 << T.ret)) !== 0) { s.ret[r] = rec[R_VALUES + 2 * T.ret] as number; s.retOk[r] = 1; }
 }
 
 /** Row r's number columns of these fields back to null (what they were before storeInPrintOrder). */

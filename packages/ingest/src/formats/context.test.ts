@@ -1,62 +1,92 @@
 /**
- * matchContext reuses the previous line's context when the bytes up to the timestamp repeat
- * (context.ts `sameContextAgain`). Differential test: every line of a sequence, matched right
- * after the lines before it in one buffer (as the chunk parser does), must give exactly what
- * the same line gives matched alone, with nothing to reuse.
+ * The line context is read by the line reader (assembly/context.ts, WebAssembly). It must
+ * read exactly what the regex in context.ts's header reads. Differential test against that
+ * regex, with its numbers computed exactly (BigInt), on real traces and crafted edge lines:
+ * each line read alone (copied into the reader's memory) and in sequence inside one placed
+ * chunk, as the chunk parser reads it (the bytes after a line are the next line's, never
+ * part of it).
  */
 import { describe, expect, it } from '@jest/globals';
 import { fixture, readTraceBytes } from '../testing/index.js';
+import { placeChunk } from '../wasm/line-reader.js';
 import { matchContext } from './context.js';
 import { Line } from './line.js';
-import { newToken, type Token } from './types.js';
+import { newToken, SKIP } from './types.js';
 
-interface Seen { match: { rest: number; flagsWidth: number; hasTgid: boolean } | null; tok: Partial<Token> }
+type Seen = Record<string, unknown> | null | 'bad timestamp';
 
 /** What matchContext says about bytes [start, end) of `bytes`; offsets relative to `start`. */
 function seen(bytes: Buffer, start: number, end: number): Seen {
   const tok = newToken();
   const m = matchContext(new Line().set(bytes, start, end), tok, false);
-  if (m === null) return { match: null, tok: { reason: tok.reason } };
+  if (m === null) return tok.reason === SKIP.badTimestamp ? 'bad timestamp' : null;
   return {
-    match: { rest: m.rest - start, flagsWidth: m.flagsWidth, hasTgid: m.hasTgid },
-    tok: {
-      commStart: tok.commStart - start, commEnd: tok.commEnd - start, pid: tok.pid, tgid: tok.tgid, cpu: tok.cpu,
-      irqContext: tok.irqContext, tsHi: tok.tsHi, tsLo: tok.tsLo, tsCounter: tok.tsCounter, tsDigits: tok.tsDigits,
-    },
+    rest: m.rest - start, flagsWidth: m.flagsWidth, hasTgid: m.hasTgid,
+    commStart: tok.commStart - start, commEnd: tok.commEnd - start, pid: tok.pid, tgid: tok.tgid, cpu: tok.cpu,
+    irqContext: tok.irqContext, tsHi: tok.tsHi, tsLo: tok.tsLo, tsCounter: tok.tsCounter, tsDigits: tok.tsDigits,
   };
 }
 
-/** Each line matched in sequence in one buffer vs. alone; the differences, and how many lines matched. */
-function compareInSequence(lines: readonly string[]): { differences: string[]; matched: number } {
-  const all = Buffer.from(lines.join('\n'), 'latin1');
-  // All in sequence first: matching a line alone (another buffer) leaves nothing to reuse.
-  const inSequence: Seen[] = [];
-  let at = 0;
-  for (const l of lines) { inSequence.push(seen(all, at, at + l.length)); at += l.length + 1; }
+const CONTEXT = /^(.*?)-(\d{1,10})\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,7})\s+)?(\d+)(?:\.(\d+))?:(?: |$)/;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The same, from the regex: numbers as JavaScript reads the digits, the timestamp exactly. */
+function byRegex(line: string): Seen {
+  const m = CONTEXT.exec(line);
+  if (m === null) return null;
+  const [whole, comm, pid, tgid, cpu, flags, secs, frac] = m as unknown as string[];
+  const ns = frac === undefined ? BigInt(secs as string) : BigInt(secs as string) * 1_000_000_000n + BigInt((frac as string).slice(0, 9).padEnd(9, '0'));
+  if (ns > INT64_MAX) return 'bad timestamp';
+  const leading = (comm as string).length - (comm as string).replace(/^ +/, '').length;
+  return {
+    rest: (whole as string).length, flagsWidth: flags?.length ?? 0, hasTgid: tgid !== undefined,
+    commStart: leading, commEnd: (comm as string).length, pid: Number(pid),
+    tgid: tgid === undefined || !/^\d{1,10}$/.test(tgid) ? NaN : Number(tgid), cpu: digitsAsJsNumber(cpu as string),
+    irqContext: flags !== undefined && flags.length >= 3 ? flags[2] : '',
+    tsHi: Number(ns >> 32n), tsLo: Number(ns & 0xffffffffn), tsCounter: frac === undefined, tsDigits: frac?.length ?? 0,
+  };
+}
+
+/** Digits read one at a time in doubles, as every reader of these fields always has. */
+function digitsAsJsNumber(s: string): number {
+  let n = 0;
+  for (const c of s) n = n * 10 + (c.charCodeAt(0) - 48);
+  return n;
+}
+
+/** Lines whose reading differs from the regex's, alone or in sequence in one placed chunk; and how many matched. */
+function compareWithRegex(lines: readonly string[]): { differences: string[]; matched: number } {
+  const chunk = placeChunk(Buffer.from(lines.join('\n'), 'latin1'));
   const differences: string[] = [];
   let matched = 0;
-  lines.forEach((l, k) => {
+  let at = 0;
+  for (const l of lines) {
+    const expected = byRegex(l);
+    const inChunk = seen(chunk, at, at + l.length);
     const alone = seen(Buffer.from(l, 'latin1'), 0, l.length);
-    if (JSON.stringify(inSequence[k]) !== JSON.stringify(alone)) differences.push(`${l}\n  in sequence: ${JSON.stringify(inSequence[k])}\n  alone:       ${JSON.stringify(alone)}`);
-    if (alone.match !== null) matched++;
-  });
+    for (const [how, got] of [['in a chunk', inChunk], ['alone', alone]] as const) {
+      if (JSON.stringify(got) !== JSON.stringify(expected)) differences.push(`${l}\n  ${how}: ${JSON.stringify(got)}\n  regex: ${JSON.stringify(expected)}`);
+    }
+    if (expected !== null && expected !== 'bad timestamp') matched++;
+    at += l.length + 1;
+  }
   return { differences, matched };
 }
 
 const CTX = '       hmm-tests-64      (     64) [000] .....';
 
-describe('matchContext after a line with the same context', () => {
-  it('reads each line of real traces as it reads the line alone', () => {
+describe('matchContext reads what the regex reads', () => {
+  it('on every line of real traces', () => {
     for (const name of [['guest-6.1', 'hmm_stack', 'trace.txt.zst'], ['guest-6.1', 'compact', 'trace.txt.zst'], ['guest-6.1', 'pin', 'trace.txt.zst'], ['host-6.18', 'ftrace-noirq.txt.zst']]) {
       const lines = readTraceBytes(fixture(...name)).toString('latin1').split('\n').slice(0, 20_000);
-      const r = compareInSequence(lines);
+      const r = compareWithRegex(lines);
       expect(r.differences.slice(0, 3)).toEqual([]);
       expect(r.matched).toBeGreaterThan(100);
     }
   });
 
-  it('reads a repeated context again wherever the rest of the line differs', () => {
-    const r = compareInSequence([
+  it('on crafted edge lines', () => {
+    const r = compareWithRegex([
       `${CTX}     6.252290: page_ref_set: pfn=0x1 val=1`,
       `${CTX}     6.252291: page_ref_mod: pfn=0x2 val=1`, // reused
       `${CTX}    16.252291: page_ref_mod: pfn=0x2 val=1`, // one digit more: the spaces before differ
@@ -80,12 +110,41 @@ describe('matchContext after a line with the same context', () => {
       '          <...>-7 [000]    18.000012: e: f',
       '          <...>-7 [000]    1.5: 2: e: f', // `1.5:` read as flags when followed by a timestamp
       '          <...>-7 [000]    1.5: e: f',
+          `${CTX}    9223372036.854775807: e: f`, // the largest int64 timestamp
+      `${CTX}    9223372036.854775808: e: f`, // one ns beyond
+      `${CTX}    9223372036854775807: e: f`, // counter clock: the largest
+      `${CTX}    9223372036854775808: e: f`,
+      `${CTX}    00000000000000000000000000001.5: e: f`, // leading zeros: not out of range
+      `${CTX}    1.1234567891234: e: f`, // more than 9 fraction digits: cut to ns
+      `${CTX}    1.000000001: e: f`,
+      '  t-1234567890 [000] .....    1.5: e: f', // 10-digit pid
+      '  t-12345678901 [000] .....    1.5: e: f', // 11 digits: not a pid
+      '  t-12345678901-5 [000] .....    1.5: e: f', // then the next dash
+      '  t-5      (12345678901) [000] .....    1.5: e: f', // an 11-digit tgid: none
+      '  t-5 (\t5 ) [000] .....    1.5: e: f', // spaces inside the tgid parens
+      '  t-5 [123456789012345678901234] .....    1.5: e: f', // an absurd CPU
+      '  t-5\t[000]\t.....\t1.5: e: f', // tabs
+      '  t-5\u00a0[000]\u00a0.....\u00a01.5: e: f', // latin1 no-break spaces are \s too
+      '  t-5 [000] ........    1.5: e: f', // 8 flag characters: not a flags column
+      '  t-5 [000] h    1.5: e: f', // one flag character: no irq context
+      '  t-5 [000] .s    1.5: e: f',
+      '  t-5 [000] .s.    1.5: e: f',
+      '-5 [000] .....    1.5: e: f', // empty task name
+      '     -5 [000] .....    1.5: e: f',
+      '  t-5 [000] .....    1.5:',
+      '  t-5 [000] .....    1.5: ',
+      '  t-5 [000] .....    .5: e: f',
+      '  t-5 [000] .....    1.: e: f',
+      '  t-5 [000',
+      '  t-5 (',
+      '  t-',
+      '  \u00e9t\u00e9-5 [000] .....    1.5: e: f', // latin1 task name
     ]);
     expect(r.differences).toEqual([]);
-    expect(r.matched).toBeGreaterThan(15);
+    expect(r.matched).toBeGreaterThan(30);
   });
 
-  it('reads lines of interleaved tasks and CPUs, more contexts than it remembers, as alone', () => {
+  it('on lines of interleaved tasks and CPUs', () => {
     const tasks = ['          <idle>-0       (-------) [001] d.h1.', '   kworker/u4:1-33      (     33) [000] .....',
       '       hmm-tests-64      (     64) [000] .....', '       hmm-tests-64      (     64) [001] .....', '             dd-61      (     61) [001] ..s..',
       '  a-1-2-3      (     64) [001] d..1.', '          <...>-7 [000] .....', '         cat-63      (     63) [000] d....',
@@ -96,8 +155,15 @@ describe('matchContext after a line with the same context', () => {
     for (const cycle of [2, 5, 11]) {
       for (let i = 0; i < 40; i++, ts += 0.000001) lines.push(`${tasks[(i * 7) % cycle]}  ${ts.toFixed(6)}: page_ref_mod: pfn=0x${i.toString(16)} val=1`);
     }
-    const r = compareInSequence(lines);
+    const r = compareWithRegex(lines);
     expect(r.differences.slice(0, 3)).toEqual([]);
     expect(r.matched).toBe(lines.length);
+  });
+
+  it('never reads past the line end into the next line', () => {
+    // Each line is a context cut short; the next line would complete it.
+    const r = compareWithRegex(['  t-5 [000] .....    1.5', ': e: f', '  t-5 [000', '] .....    1.5: e: f', '  t-5', ' [000] .....    1.5: e: f']);
+    expect(r.differences).toEqual([]);
+    expect(r.matched).toBe(0); // a reader that ran on into the next line would match the cut lines
   });
 });

@@ -6,23 +6,20 @@
  * whatever comes before and may contain spaces, dashes, brackets, parens, `<...>`. The FIRST
  * dash from the left at which a whole context (through `TS: `) can be read wins, so an
  * event's argument text can never be mistaken for a context. Hand-written scanning (no regex,
- * no substrings) because this runs for every line; it reads exactly what this regex reads:
+ * no substrings, in the line reader: assembly/context.ts) because this runs for every line;
+ * it reads exactly what this regex reads:
  *   ^(.*?)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,7})\s+)?(\d+)(?:\.(\d+))?:(?: |$)
  */
 import { CHAR, Line } from './line.js';
-import { parseMicros, parseTimestamp, parseTimestampAt } from './timestamp.js';
-import { newToken, SKIP, type Token } from './types.js';
+import { addressOf, readContext, record, recordF64 } from '../wasm/line-reader.js';
+import { parseMicros, parseTimestamp } from './timestamp.js';
+import { SKIP, type Token } from './types.js';
 
 // latency-format: `%8.8s-%-7d %3d` + flags + ` %4lldus%c: ` -> 1 comm, 2 pid, 3 cpu, 4 flags, 5 usecs;
 // `trace-cmd report -l` prints the same context with a seconds timestamp -> 5 secs, 6 fraction.
 const LATENCY = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)us.: /;
 const LATENCY_SECS = /^(.*?)-(\d+)\s+(\d+)(\D\S{0,6})?\s+(\d+)(?:\.(\d+))?:(?: |$)/;
 const FUNCTION_LINE = /^\S+ <-\S/;
-
-/** JavaScript's \s within latin1 (the bytes are read as latin1 characters). */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160;
-}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -39,203 +36,49 @@ const match: ContextMatch = { rest: 0, flagsWidth: 0, hasTgid: false };
 
 /**
  * Match the context at bytes [from, line.end); fills tok's comm/pid/tgid/cpu/ts/irqContext.
- * The result object is reused. Every read below is bounded by the line end: the bytes after
- * it are the next line's.
+ * The result object is reused. The line reader (assembly/context.ts) reads it; every read
+ * there is bounded by the line end: the bytes after it are the next line's.
  */
 export function matchContext(line: Line, tok: Token, latency: boolean, from = line.start): ContextMatch | null {
   if (latency) return matchLatency(line, tok, from);
-  const b = line.bytes;
   const n = line.end;
-  const again = sameContextAgain(b, n, from, tok);
-  if (again >= 0) {
-    match.rest = again;
-    return match;
-  }
-  // Whether every dash tried before the one that matched failed at the byte after it (a dash
-  // inside the task name, `hmm-tests-64`): then the same bytes make it fail the same way.
-  let missesAtNextByte = true;
-  for (let dash = indexOfByte(b, 45, from, n); dash >= 0; dash = indexOfByte(b, 45, dash + 1, n)) {
-    const rest = contextAt(b, n, dash, tok);
-    if (rest === -2) return markBadTs(tok);
-    if (rest >= 0) {
-      let c0 = from;
-      while (c0 < n && b[c0] === 32) c0++;
-      tok.commStart = Math.min(c0, dash);
-      tok.commEnd = dash;
-      match.rest = rest;
-      if (missesAtNextByte && match.flagsWidth > 0) remember(b, from, tok);
-      else previous.bytes = null;
-      return match;
-    }
-    if (isDigit(b[dash + 1] as number)) missesAtNextByte = false;
-  }
-  return null;
+  const base = addressOf(line.bytes, from, n);
+  const rest = readContext(base + from, base + n);
+  if (rest === BAD_TIMESTAMP) return markBadTs(tok);
+  if (rest < 0) return null;
+  const rec = record;
+  const f64 = recordF64;
+  tok.commStart = (rec[C_COMM_START] as number) - base;
+  tok.commEnd = (rec[C_COMM_END] as number) - base;
+  tok.pid = f64[F_PID] as number;
+  tok.tgid = f64[F_TGID] as number;
+  tok.cpu = f64[F_CPU] as number;
+  const irq = rec[C_IRQ] as number;
+  tok.irqContext = irq < 0 ? '' : CHAR[irq] as string;
+  tok.tsLo = (rec[C_TS_LO] as number) >>> 0;
+  tok.tsHi = rec[C_TS_HI] as number;
+  tok.tsCounter = rec[C_TS_COUNTER] === 1;
+  tok.tsDigits = rec[C_TS_DIGITS] as number;
+  match.rest = rest - base;
+  match.flagsWidth = rec[C_FLAGS_WIDTH] as number;
+  match.hasTgid = rec[C_HAS_TGID] === 1;
+  return match;
 }
 
-/**
- * The context of the last line matched, when another line can reuse it: consecutive lines
- * of a real trace mostly come from the same task on the same CPU (95-99 % of the event
- * lines of the captures in shared/traces), so their bytes up to the timestamp are the same.
- * Such a line is read from its timestamp on; everything before it is taken from here.
- *
- * Why that gives what the full match gives: the full match tries the same dashes in the
- * same bytes; the ones before the dash that matched fail at the byte after them (a letter,
- * not a pid: only such contexts are remembered), and at that dash it reads the same bytes
- * (pid, tgid, cpu, the flags column and the spaces after it) up to the timestamp, so it gets
- * there with the same values, then reads the same timestamp. Contexts without a flags column
- * are not remembered: there the full match first tries the timestamp's own bytes as flags,
- * which depends on what follows them. A timestamp that does not read (another width, out of
- * range) sends the line to the full match.
- */
-const previous = {
-  /** The chunk the remembered line is in (null: nothing to reuse). */
-  bytes: null as Uint8Array | null,
-  /** Where that line's context starts, and its length up to the timestamp. */
-  from: 0, length: 0,
-  /** Its context fields, comm offsets relative to `from` (a Token: one shape for copyContext). */
-  tok: newToken(),
-  flagsWidth: 0, hasTgid: false,
-};
-
-function remember(b: Uint8Array, from: number, tok: Token): void {
-  const p = previous;
-  p.bytes = b;
-  p.from = from;
-  p.length = timestampStart - from;
-  copyContext(p.tok, tok, -from);
-  p.flagsWidth = match.flagsWidth;
-  p.hasTgid = match.hasTgid;
-}
-
-/** The offset after the context when bytes [from, timestamp) repeat the remembered line's; else -1. */
-function sameContextAgain(b: Uint8Array, n: number, from: number, tok: Token): number {
-  const p = previous;
-  if (p.bytes !== b || n - from <= p.length) return -1;
-  const at = p.from;
-  for (let k = 0; k < p.length; k++) if (b[from + k] !== b[at + k]) return -1;
-  const end = timestampAt(b, n, from + p.length, tok);
-  if (end < 0) return -1;
-  copyContext(tok, p.tok, from);
-  match.flagsWidth = p.flagsWidth;
-  match.hasTgid = p.hasTgid;
-  p.from = from;
-  return end;
-}
-
-/** The fields a context sets besides the timestamp, comm offsets moved by `shift`. */
-function copyContext(to: Token, from: Token, shift: number): void {
-  to.commStart = from.commStart + shift;
-  to.commEnd = from.commEnd + shift;
-  to.pid = from.pid;
-  to.tgid = from.tgid;
-  to.cpu = from.cpu;
-  to.irqContext = from.irqContext;
-}
-
-function indexOfByte(b: Uint8Array, byte: number, from: number, end: number): number {
-  for (let i = from; i < end; i++) if (b[i] === byte) return i;
-  return -1;
-}
-
-/** The context after the comm, with the pid's dash at `dash`, in a line ending at n: end offset, -1 (no match) or -2 (bad timestamp). */
-function contextAt(b: Uint8Array, n: number, dash: number, tok: Token): number {
-  let i = dash + 1;
-  let pid = 0;
-  const p0 = i;
-  for (; i < n; i++) {
-    const c = b[i] as number;
-    if (!isDigit(c)) break;
-    pid = pid * 10 + (c - 48);
-  }
-  if (i === p0 || i - p0 > 10) return -1;
-  const s0 = i;
-  while (i < n && isSpace(b[i] as number)) i++;
-  if (i === s0 || i >= n) return -1;
-  let tgid = NaN;
-  let hasTgid = false;
-  if (b[i] === 40 /* ( */) {
-    let j = i + 1;
-    while (j < n && isSpace(b[j] as number)) j++;
-    const t0 = j;
-    if (j < n && isDigit(b[j] as number)) {
-      let t = 0;
-      for (; j < n; j++) {
-        const c = b[j] as number;
-        if (!isDigit(c)) break;
-        t = t * 10 + (c - 48);
-      }
-      tgid = j - t0 > 10 ? NaN : t;
-    } else while (j < n && b[j] === 45) j++;
-    if (j === t0 || j >= n || b[j] !== 41 /* ) */) return -1;
-    j++;
-    const s1 = j;
-    while (j < n && isSpace(b[j] as number)) j++;
-    if (j === s1) return -1;
-    i = j;
-    hasTgid = true;
-  }
-  if (i >= n || b[i] !== 91 /* [ */) return -1;
-  i++;
-  const c0 = i;
-  let cpu = 0;
-  for (; i < n; i++) {
-    const c = b[i] as number;
-    if (!isDigit(c)) break;
-    cpu = cpu * 10 + (c - 48);
-  }
-  if (i === c0 || i >= n || b[i] !== 93 /* ] */) return -1;
-  i++;
-  const s2 = i;
-  while (i < n && isSpace(b[i] as number)) i++;
-  if (i === s2) return -1;
-  // Optional flags column (\S{1,7} then whitespace), tried first as the regex does.
-  let f = i;
-  while (f < n && !isSpace(b[f] as number)) f++;
-  let flagsWidth = 0;
-  let end = -1;
-  if (f - i >= 1 && f - i <= 7 && f < n) {
-    let t = f;
-    while (t < n && isSpace(b[t] as number)) t++;
-    end = timestampAt(b, n, t, tok);
-    if (end >= 0) { flagsWidth = f - i; timestampStart = t; }
-  }
-  if (end === -1) end = timestampAt(b, n, i, tok);
-  if (end < 0) return end;
-  tok.pid = pid;
-  tok.tgid = tgid;
-  tok.cpu = cpu;
-  tok.irqContext = flagsWidth >= 3 ? CHAR[b[i + 2] as number] as string : '';
-  match.flagsWidth = flagsWidth;
-  match.hasTgid = hasTgid;
-  return end;
-}
-
-/** Where the timestamp of contextAt's last match with a flags column starts. */
-let timestampStart = 0;
-
-/** `(\d+)(?:\.(\d+))?:(?: |$)` at i (line end n): the offset after it, -1 when absent, -2 when out of range. */
-function timestampAt(b: Uint8Array, n: number, i: number, tok: Token): number {
-  const s0 = i;
-  while (i < n && isDigit(b[i] as number)) i++;
-  if (i === s0) return -1;
-  const s1 = i;
-  let f0 = -1;
-  let f1 = -1;
-  if (i < n && b[i] === 46 /* . */) {
-    f0 = i + 1;
-    i = f0;
-    while (i < n && isDigit(b[i] as number)) i++;
-    if (i === f0) return -1;
-    f1 = i;
-  }
-  if (i >= n || b[i] !== 58 /* : */) return -1;
-  i++;
-  if (i < n) {
-    if (b[i] !== 32) return -1;
-    i++;
-  }
-  return parseTimestampAt(b, s0, s1, f0, f1, tok) ? i : -2;
-}
+/** readContext's answer for a timestamp beyond int64, and its result record (assembly/context.ts). */
+const BAD_TIMESTAMP = -2;
+const C_COMM_START = 64;
+const C_COMM_END = 65;
+const C_FLAGS_WIDTH = 66;
+const C_HAS_TGID = 67;
+const C_IRQ = 68;
+const C_TS_LO = 69;
+const C_TS_HI = 70;
+const C_TS_COUNTER = 71;
+const C_TS_DIGITS = 72;
+const F_PID = 0;
+const F_TGID = 1;
+const F_CPU = 2;
 
 function matchLatency(line: Line, tok: Token, from: number): ContextMatch | null {
   const text = from === line.start ? line.text() : line.slice(from);

@@ -59,33 +59,3 @@ export function parseMicros(us: string, tok: Token): boolean {
   setHalvesBig(tok, v);
   return true;
 }
-
-/**
- * The same as parseTimestamp for the digits at bytes [s0, s1) and fraction bytes [f0, f1)
- * (f0 < 0: none), read in place: no string on the common path.
- */
-export function parseTimestampAt(bytes: Uint8Array, s0: number, s1: number, f0: number, f1: number, tok: Token): boolean {
-  if (s1 - s0 > 15 || f1 - f0 > 9) return parseTimestamp(latin1(bytes, s0, s1), f0 < 0 ? undefined : latin1(bytes, f0, f1), tok);
-  let secs = 0;
-  for (let i = s0; i < s1; i++) secs = secs * 10 + ((bytes[i] as number) - 48);
-  if (f0 < 0) {
-    tok.tsCounter = true;
-    tok.tsDigits = 0;
-    setHalves(tok, secs);
-    return true;
-  }
-  let frac = 0;
-  for (let i = f0; i < f1; i++) frac = frac * 10 + ((bytes[i] as number) - 48);
-  tok.tsCounter = false;
-  tok.tsDigits = f1 - f0;
-  const f9 = frac * (POW10[9 - (f1 - f0)] as number);
-  if (secs <= SAFE_SECS) { setHalves(tok, secs * 1e9 + f9); return true; }
-  const v = BigInt(secs) * 1000000000n + BigInt(f9);
-  if (v > 0x7fffffffffffffffn) return false;
-  setHalvesBig(tok, v);
-  return true;
-}
-
-function latin1(bytes: Uint8Array, a: number, b: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + a, b - a).toString('latin1');
-}

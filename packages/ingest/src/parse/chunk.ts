@@ -8,6 +8,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { FIELDS_BAD_VALUE, FIELDS_TYPED, parseFields, specFor, type EventSpec } from '../events/fields.js';
+import { placeChunk, placements } from '../wasm/line-reader.js';
 import { lineFrontend } from '../formats/index.js';
 import { Line } from '../formats/line.js';
 import { newToken, SKIP, type Variant } from '../formats/types.js';
@@ -66,8 +67,11 @@ const utf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
 /** `rows`: an empty store to fill (one handed back for reuse), else a new one. */
-export function parseChunk(bytes: Uint8Array, startLine: number, variant: Variant, rows?: RowStore): ChunkResult {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function parseChunk(input: Uint8Array, startLine: number, variant: Variant, rows?: RowStore): ChunkResult {
+  // Parsed in the field reader's memory, where it reads each line's arguments in place.
+  const buf = placeChunk(input);
+  const bytes = buf;
+  const placement = placements;
   const line = new Line();
   const highBytes = !isAscii(buf);
   const fe = lineFrontend(variant.frontend);
@@ -176,6 +180,8 @@ export function parseChunk(bytes: Uint8Array, startLine: number, variant: Varian
     }
     pos = nl + 1;
   }
+  // Nothing in the loop reads text from outside the chunk, so nothing may have replaced it.
+  if (placements !== placement) throw new Error('parseChunk: the line reader\'s text was replaced during the parse');
   leading.open = inLeading;
   const tail = open as OpenStack | null;
   return {
