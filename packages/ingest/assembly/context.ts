@@ -156,10 +156,15 @@ function timestampAt(n: i32, i: i32): i32 {
  */
 function setTimestamp(s0: i32, s1: i32, f0: i32, f1: i32): bool {
   let secs: u64 = 0;
-  for (let i = s0; i < s1; i++) {
-    const d = <u64>(at(i) - 48);
-    if (secs > (I64_MAX - d) / 10) return false; // beyond int64 whatever follows
-    secs = secs * 10 + d;
+  if (s1 - s0 <= 18) {
+    // Below 10^18: no digit can take it beyond int64 (and no division per digit).
+    for (let i = s0; i < s1; i++) secs = secs * 10 + <u64>(at(i) - 48);
+  } else {
+    for (let i = s0; i < s1; i++) {
+      const d = <u64>(at(i) - 48);
+      if (secs > (I64_MAX - d) / 10) return false; // beyond int64 whatever follows
+      secs = secs * 10 + d;
+    }
   }
   let v = secs;
   if (f0 < 0) {
@@ -171,7 +176,8 @@ function setTimestamp(s0: i32, s1: i32, f0: i32, f1: i32): bool {
     for (let i = 0; i < 9; i++) f9 = f9 * 10 + (i < digits ? <u64>(at(f0 + i) - 48) : 0);
     setSlot(C_TS_COUNTER, 0);
     setSlot(C_TS_DIGITS, digits);
-    if (secs > (I64_MAX - f9) / 1000000000) return false;
+    // Up to 9223372035 s any fraction fits; beyond, compare (once per line, not per digit).
+    if (secs > 9223372035 && secs > (I64_MAX - f9) / 1000000000) return false;
     v = secs * 1000000000 + f9;
   }
   setSlot(C_TS_LO, <i32>v);

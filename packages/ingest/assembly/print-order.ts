@@ -43,11 +43,20 @@ let readLo: u32 = 0;
 let readHi: u32 = 0;
 let readInt: i32 = 0;
 
-/** `key` (its bytes at k, klen of them) at p, wholly before end. */
+/**
+ * `key` (its bytes at k, klen of them) at p, wholly before end. Compared 8 bytes at a time:
+ * the last word masked to the key's length (the bytes after the key, in the text and in the
+ * field tables, are loaded but not compared; placeChunk leaves room after the text).
+ */
 function keyAt(k: usize, klen: i32, p: i32, end: i32): bool {
   if (p + klen > end) return false;
-  for (let i = 0; i < klen; i++) if (at(p + i) != <u32>load<u8>(k + <usize>i)) return false;
-  return true;
+  const t = <usize>p;
+  let i = 0;
+  for (; i + 8 <= klen; i += 8) if (load<u64>(t + <usize>i) != load<u64>(k + <usize>i)) return false;
+  const rest = klen - i;
+  if (rest == 0) return true;
+  const mask: u64 = (<u64>1 << (<u64>rest << 3)) - 1;
+  return ((load<u64>(t + <usize>i) ^ load<u64>(k + <usize>i)) & mask) == 0;
 }
 
 /** A small int: optional `-`, 1-9 digits, then a separator or `to`. The end, or -1; the number in readInt. */

@@ -37,9 +37,11 @@ const RESULT = wasm.layout(0);
 const RESULT_F64 = wasm.layout(1);
 const SPECS = wasm.layout(2);
 const TEXT = wasm.layout(3);
+/** Bytes after any text placed that reads may load (and ignore): the field reader compares keys by words. */
+const SLACK = 16;
 /** Text from elsewhere up to this long is copied here; longer text goes where chunks go. */
-const LINE_SIZE = 65536;
-const LINE = TEXT - LINE_SIZE;
+const LINE_SIZE = 65536 - SLACK;
+const LINE = TEXT - LINE_SIZE - SLACK;
 const SPECS_SIZE = LINE - SPECS;
 if (wasm.layout(4) > RESULT || SPECS_SIZE < 4096) throw new Error('line-reader.wasm: unexpected memory layout (rebuild with pnpm build)');
 
@@ -85,18 +87,23 @@ export function addFieldTable(codes: Int8Array, keys: readonly Uint8Array[]): nu
  * memory may grow then, which detaches every view of it.
  */
 export function placeChunk(bytes: Uint8Array): Buffer {
-  const need = TEXT + bytes.length - memoryBuffer.byteLength;
+  const need = TEXT + bytes.length + SLACK - memoryBuffer.byteLength;
   if (need > 0) {
     wasm.memory.grow(Math.ceil(need / 65536));
     renewViews();
   }
   bytesView.set(bytes, TEXT);
   placements++;
-  return Buffer.from(memoryBuffer, TEXT, bytes.length);
+  placed = Buffer.from(memoryBuffer, TEXT, bytes.length);
+  return placed;
 }
+
+/** The last chunk placed (compared first: every line of a chunk is read from it). */
+let placed: Buffer | null = null;
 
 /** The address of byte 0 of `bytes` in the reader's memory; bytes [from, to) are copied there first when they are elsewhere. */
 export function addressOf(bytes: Uint8Array, from: number, to: number): number {
+  if (bytes === placed) return TEXT;
   if (bytes.buffer === memoryBuffer) return bytes.byteOffset;
   if (to - from <= LINE_SIZE) {
     bytesView.set(bytes.subarray(from, to), LINE);
