@@ -135,14 +135,16 @@ function isNullPointer(a: i32, b: i32): bool {
 }
 
 /**
- * Read bytes [argsStart, lineEnd) (addresses) with the field table at address `table`. TYPED or PARTIAL (a `keep` field: the caller keeps the text), with the record
- * filled; NOT_IN_ONE_PASS for any other layout.
+ * Read bytes [argsStart, lineEnd) (addresses) with the field table at address `table`:
+ * TYPED, or PARTIAL (a `keep` field: the caller keeps the text), with the record filled;
+ * NOT_IN_ONE_PASS for any other layout.
  *
- * The rules are those events/fields.ts states for the one-pass reading (the argument that
- * its key search fills the same columns for every line taken here is there): key i right
- * after key i-1's value and one separator, not an empty value (key i+1 right at the value's
- * start), numbers as readIntAt / readHexAt read them, order and mt within int8, nothing but
- * separators after the last value.
+ * The rules are those src/events/fields.ts states for the one-pass reading (the argument
+ * that its key search fills the same columns for every line taken here is there): key i
+ * right after key i-1's value and one separator, not an empty value (key i+1 right at the
+ * value's start), numbers as readIntAt / readHexAt read them, order and mt within int8,
+ * nothing but separators after the last value. The last fields may be absent (kmem's
+ * `cold=` since 4.x): see trailingFieldsAbsent.
  */
 export function readInPrintOrder(table: usize, argsStart: i32, lineEnd: i32): i32 {
   const nf = <i32>load<u8>(table);
@@ -156,12 +158,17 @@ export function readInPrintOrder(table: usize, argsStart: i32, lineEnd: i32): i3
   setSlot(R_PFN_END, -1);
   setSlot(R_OFS, -1);
   let p = argsStart;
+  let valueFrom = -1;
+  let valueEnd = -1;
   for (let i = 0; i < nf; i++) {
     const code = <i32>load<u8>(f);
     const klen = <i32>load<u8>(f + 1);
     const key = f + 2;
+    if (!keyAt(key, klen, p, lineEnd)) {
+      if (i > 0 && trailingFieldsAbsent(f, nf - i, valueFrom, valueEnd, lineEnd)) break;
+      return NOT_IN_ONE_PASS;
+    }
     f = key + <usize>klen;
-    if (!keyAt(key, klen, p, lineEnd)) return NOT_IN_ONE_PASS;
     const from = p + klen;
     const last = i + 1 == nf;
     if (!last && keyAt(f + 2, <i32>load<u8>(f + 1), from, lineEnd)) return NOT_IN_ONE_PASS;
@@ -190,11 +197,31 @@ export function readInPrintOrder(table: usize, argsStart: i32, lineEnd: i32): i3
     if (last) {
       for (let q = end; q < lineEnd; q++) if (!isSeparator(at(q))) return NOT_IN_ONE_PASS;
     } else {
-      if (end >= lineEnd || !isSeparator(at(end))) return NOT_IN_ONE_PASS;
+      // At the line end the next key is not there: trailingFieldsAbsent decides.
+      if (end < lineEnd && !isSeparator(at(end))) return NOT_IN_ONE_PASS;
       p = end + 1;
     }
+    valueFrom = from;
+    valueEnd = end;
   }
   if (allocFrom >= 0 && isNullPointer(allocFrom, allocTo)) mask &= ~(1 << T_PFN);
   setSlot(R_MASK, mask);
   return typed ? TYPED : PARTIAL;
+}
+
+/**
+ * The `rest` fields from the table entry at f on are absent, and the line is still read as
+ * the key search reads it: nothing but separators after the value before them, [valueFrom,
+ * valueEnd), and none of their keys at that value's start. The search would then find none
+ * of those keys (it looks at the value's start and after separators; the value itself has
+ * none), so the value runs to the line end, trimmed: the range read here.
+ */
+function trailingFieldsAbsent(f: usize, rest: i32, valueFrom: i32, valueEnd: i32, lineEnd: i32): bool {
+  for (let q = valueEnd; q < lineEnd; q++) if (!isSeparator(at(q))) return false;
+  for (let j = 0; j < rest; j++) {
+    const klen = <i32>load<u8>(f + 1);
+    if (keyAt(f + 2, klen, valueFrom, lineEnd)) return false;
+    f += 2 + <usize>klen;
+  }
+  return true;
 }

@@ -62,6 +62,11 @@ const PAGE_REF_LINES = [
   'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=1\t,', // other trailing separators
   'pfn=0x10 flags=x count=1 mapcount=0 mapping=0 mt=1 val=1 val=2', // a key twice
   'pfn=',
+  'pfn=0x10 flags=x count=1 mapcount=0  \t', // trailing fields absent, separators after the last one present
+  'pfn=0x10 flags=', // the line ends at an empty value
+  'pfn=0x10 flags=mapcount=0', // a later key at the start of the last value present
+  'pfn=0x10 flags=val=1 ', // the same, with a separator after it
+  'pfn=0x10 count=1', // absent in the middle, then the line ends
   '',
 ];
 
@@ -108,6 +113,7 @@ describe('parseFields: the print-order pass', () => {
     expect(takes('mm_page_alloc', 'page=(null) pfn=0xffffffffffffffff order=3 migratetype=0 gfp_flags=GFP_ATOMIC')).toBe(true);
     expect(takes('mm_page_free_batched', 'page=0000000012345678 pfn=0x1f000 order=0 cold=0')).toBe(true);
     expect(takes('mm_filemap_add_to_page_cache', 'page=0000000012345678 pfn=0x1f000 ofs=4096 order=0')).toBe(true);
+    expect(takes('mm_page_free', 'page=0000000012345678 pfn=0x1f000 order=0')).toBe(true); // cold= is gone since 4.x
     // Laid out otherwise: a field absent in the middle, a bad value, text after the last one.
     expect(takes('page_ref_mod', 'pfn=0x10 flags=x mapcount=0 mapping=0 mt=1 val=2')).toBe(false);
     expect(takes('page_ref_mod', 'pfn=0x10 flags=x count=0x10 mapcount=0 mapping=0 mt=1 val=2')).toBe(false);

@@ -167,10 +167,11 @@ export function parseFields(spec: EventSpec, bytes: Uint8Array, argsStart: numbe
  * parseFields for a line laid out exactly as the kernel prints it, read in one pass by the
  * WebAssembly reader (assembly/print-order.ts), then stored: each key right after the
  * previous value and one separator, every number spelled as the reader's readIntAt /
- * readHexAt read it, nothing after the last value but separators. Anything else returns NOT_IN_ONE_PASS
- * with row r's columns as they were (the reader writes only its own record; dictionaries
- * and columns are written here once the whole line has been read), and the key search
- * decides.
+ * readHexAt read it, nothing after the last value but separators (the last fields may be
+ * absent: trailingFieldsAbsent there says when the search agrees). Anything else returns
+ * NOT_IN_ONE_PASS with row r's columns as they were (the reader writes only its own record;
+ * dictionaries and columns are written here once the whole line has been read), and the key
+ * search decides.
  *
  * Why the search fills the same columns for a line taken here: it looks for key i from just
  * after key i-1's `=` (the value's start): at that start itself (declined here: an empty
