@@ -31,7 +31,17 @@ interface WasmApi {
 }
 const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const wasm = new Instance(new Module(readFileSync(new URL('../wasm/line-reader.wasm', import.meta.url))), {}).exports as Exports;
+const wasm = new Instance(new Module(readReader()), {}).exports as Exports;
+
+function readReader(): Uint8Array {
+  const url = new URL('../wasm/line-reader.wasm', import.meta.url);
+  try {
+    return readFileSync(url);
+  } catch (e) {
+    // Only a build without `pnpm build` (plain `tsc -b`) gets here.
+    throw new Error(`${url.pathname} is missing: build pagetrace with \`pnpm build\` (it compiles packages/ingest/assembly)`, { cause: e });
+  }
+}
 
 const RESULT = wasm.layout(0);
 const RESULT_F64 = wasm.layout(1);
