@@ -2,3 +2,4 @@
 export { layout } from './memory';
 export { readContext } from './context';
 export { readInPrintOrder } from './print-order';
+export { dictReset, intern } from './dict';

@@ -4,6 +4,7 @@
  *   RESULT  what the last read found: i32 slots from RESULT, f64 slots from RESULT_F64;
  *   SPECS   field tables written once by the caller: per event, u8 field count, then per
  *           field u8 target code, u8 key length, the key bytes (`name=`);
+ *   DICTS   the chunk parser's dictionaries (dict.ts), then ARENA, their values' bytes;
  *   LINE    (64 KiB below TEXT) where the caller copies a single line to read;
  *   TEXT    where the caller puts a parser's whole chunk (the memory grows to hold it).
  * Reads take addresses; nothing here allocates.
@@ -11,7 +12,13 @@
 export const RESULT: usize = 65536;
 export const RESULT_F64: usize = RESULT + 2048;
 export const SPECS: usize = RESULT + 4096;
-export const TEXT: usize = SPECS + 2 * 65536;
+export const DICTS: usize = SPECS + 65536;
+export const DICT_COUNT = 4;
+export const DICT_SLOTS = 16384;
+export const DICT_SLOT_BYTES = 16;
+export const ARENA: usize = DICTS + DICT_COUNT * DICT_SLOTS * DICT_SLOT_BYTES;
+export const ARENA_BYTES = 1 << 20;
+export const TEXT: usize = ARENA + ARENA_BYTES + 65536;
 
 /** [result record, its f64 part, field tables, text, end of static data] addresses. */
 export function layout(slot: i32): i32 {

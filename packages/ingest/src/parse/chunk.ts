@@ -13,7 +13,7 @@ import { lineFrontend } from '../formats/index.js';
 import { Line } from '../formats/line.js';
 import { newToken, SKIP, type Variant } from '../formats/types.js';
 import { Accounting } from './accounting.js';
-import { Dict } from './dict.js';
+import { newChunkDicts, type ChunkDict } from './chunk-dict.js';
 import { RowStore, type RowStoreData } from './row-store.js';
 import { StackTargets, type StackTargetsData } from './stack-targets.js';
 
@@ -77,7 +77,7 @@ export function parseChunk(input: Uint8Array, startLine: number, variant: Varian
   const fe = lineFrontend(variant.frontend);
   const tok = newToken();
   const store = rows ?? new RowStore(Math.max(1024, bytes.length >> 7));
-  const dicts = { comm: new Dict(), event: new Dict(), flags: new Dict(), gfp: new Dict() };
+  const dicts = newChunkDicts();
   const acct = new Accounting();
   const stackIds = new Map<string, number>();
   const stacks: string[][] = [];
@@ -199,7 +199,7 @@ export function parseChunk(input: Uint8Array, startLine: number, variant: Varian
 
 /** A row for an event line (tok's offsets are positions in the chunk's bytes). */
 function addEvent(store: RowStore, tok: ReturnType<typeof newToken>, lineNo: number, bytes: Uint8Array,
-  dicts: { comm: Dict; event: Dict }): number {
+  dicts: { comm: ChunkDict; event: ChunkDict }): number {
   const r = store.addRow();
   store.setLine(r, lineNo);
   store.ts[2 * r] = tok.tsLo | 0;

@@ -1,6 +1,7 @@
 /**
  * The line reader: the loops of the chunk parser that run for every event line — the line
- * context (formats/context.ts) and the one-pass field reading (events/fields.ts) — in
+ * context (formats/context.ts), the one-pass field reading (events/fields.ts) and the
+ * chunk's dictionaries (parse/chunk-dict.ts) — in
  * WebAssembly (source: assembly/, built by `pnpm build` into dist/wasm/line-reader.wasm).
  * One instance per thread, made when this module loads.
  *
@@ -22,6 +23,8 @@ interface Exports {
   layout(slot: number): number;
   readContext(from: number, end: number): number;
   readInPrintOrder(table: number, from: number, end: number): number;
+  dictReset(): void;
+  intern(dict: number, addr: number, len: number): number;
 }
 
 /** The part of the WebAssembly global used here (the project's TypeScript libs do not declare it). */
@@ -57,6 +60,8 @@ if (wasm.layout(4) > RESULT || SPECS_SIZE < 4096) throw new Error('line-reader.w
 
 export const readContext = wasm.readContext;
 export const readInPrintOrder = wasm.readInPrintOrder;
+export const dictReset = wasm.dictReset;
+export const internAt = wasm.intern;
 
 let memoryBuffer = wasm.memory.buffer;
 let bytesView = new Uint8Array(memoryBuffer);
