@@ -63,7 +63,7 @@ export function isAllOnes(v: U64): boolean {
 }
 
 /** Hex digit value by byte, -1 for a non-digit (a table: this runs for every digit of every pfn and pointer). */
-export const HEX_DIGIT = new Int8Array(256).map((_, c) => {
+const HEX_DIGIT = new Int8Array(256).map((_, c) => {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
   return l >= 97 && l <= 102 ? l - 87 : -1;
