@@ -8,7 +8,7 @@
  * Why WebAssembly: in JavaScript these loops were about half of the parser's time (the
  * context ≈ 430 ns and the fields ≈ 480 ns of a 1.14 µs bench-trace line) although they
  * look at each byte about once; typed-array reads, bounds checks and number conversions cost
- * more than the reading. Here: ≈ 700 ns per line for the whole parser
+ * more than the reading. With the reader: ≈ 0.55 µs per line for the whole parser
  * (docs/performance-notes.md, round 8). The JavaScript side keeps everything else (what a line is,
  * dictionaries, rows, every rare layout).
  *
