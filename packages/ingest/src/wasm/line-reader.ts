@@ -5,12 +5,12 @@
  * WebAssembly (source: assembly/, built by `pnpm build` into dist/wasm/line-reader.wasm).
  * One instance per thread, made when this module loads.
  *
- * Why WebAssembly: in JavaScript these loops were about half of the parser's time (the
- * context ≈ 430 ns and the fields ≈ 480 ns of a 1.14 µs bench-trace line) although they
- * look at each byte about once; typed-array reads, bounds checks and number conversions cost
- * more than the reading. With the reader: ≈ 0.55 µs per line for the whole parser
- * (docs/performance-notes.md, round 8). The JavaScript side keeps everything else (what a line is,
- * dictionaries, rows, every rare layout).
+ * Why WebAssembly: in JavaScript these loops were most of the parser's time (by profile, the
+ * context ≈ 430 ns, the fields ≈ 480 ns and the dictionaries ≈ 100 ns of a ≈ 1.1 µs
+ * bench-trace line) although they look at each byte about once; typed-array reads, bounds
+ * checks and number conversions cost more than the reading. With the reader the whole parser
+ * takes ≈ 0.55 µs a line (docs/performance-notes.md, round 8). The JavaScript side keeps
+ * everything else (what a line is, rows, stacks, every rare layout).
  *
  * The reader reads text in its own memory. A chunk parser puts its whole chunk there first
  * (placeChunk) and parses that copy, so every line is read in place; text anywhere else
