@@ -8,16 +8,15 @@
  * length) over copies of its values in ARENA, cleared for every chunk. A dictionary more
  * than half full, or an arena without room, answers FULL: the caller goes on in JavaScript.
  */
-import { ARENA, ARENA_BYTES, DICT_COUNT, DICT_SLOT_BYTES, DICT_SLOTS, DICTS } from './memory';
+import { ARENA, ARENA_BYTES, DICT_COUNT, DICT_COUNTS, DICT_SLOT_BYTES, DICT_SLOTS, DICTS } from './memory';
 
 const FULL = -1;
-const counts = new StaticArray<i32>(DICT_COUNT);
 let arenaUsed: i32 = 0;
 
 /** Empty every dictionary (a new chunk). */
 export function dictReset(): void {
   memory.fill(DICTS, 0, <usize>(DICT_COUNT * DICT_SLOTS * DICT_SLOT_BYTES));
-  for (let k = 0; k < DICT_COUNT; k++) counts[k] = 0;
+  memory.fill(DICT_COUNTS, 0, <usize>(DICT_COUNT * 4));
   arenaUsed = 0;
 }
 
@@ -52,7 +51,8 @@ export function intern(k: i32, addr: i32, len: i32): i32 {
     if (load<u32>(e) == h && load<i32>(e, 12) == len && sameBytes(<usize>load<i32>(e, 8), p, len)) return idPlusOne - 1;
     slot = (slot + 1) & (DICT_SLOTS - 1);
   }
-  const id = counts[k];
+  const count = DICT_COUNTS + (<usize>k << 2);
+  const id = load<i32>(count);
   // Room for the copy and the 8 bytes a masked word may read after it.
   if (id >= DICT_SLOTS / 2 || arenaUsed + len + 8 > ARENA_BYTES) return FULL;
   const copy = ARENA + <usize>arenaUsed;
@@ -63,6 +63,6 @@ export function intern(k: i32, addr: i32, len: i32): i32 {
   store<i32>(e, id + 1, 4);
   store<i32>(e, <i32>copy, 8);
   store<i32>(e, len, 12);
-  counts[k] = id + 1;
+  store<i32>(count, id + 1);
   return id;
 }

@@ -2,15 +2,19 @@
  * The line reader's memory, at fixed addresses the JavaScript side asks for with layout()
  * (src/wasm/line-reader.ts):
  *   RESULT  what the last read found: i32 slots from RESULT, f64 slots from RESULT_F64;
+ *           at DICT_COUNTS, the number of values in each dictionary (dict.ts);
  *   SPECS   field tables written once by the caller: per event, u8 field count, then per
  *           field u8 target code, u8 key length, the key bytes (`name=`);
  *   DICTS   the chunk parser's dictionaries (dict.ts), then ARENA, their values' bytes;
  *   LINE    (64 KiB below TEXT) where the caller copies a single line to read;
  *   TEXT    where the caller puts a parser's whole chunk (the memory grows to hold it).
- * Reads take addresses; nothing here allocates.
+ * Reads take addresses; nothing here allocates (layout(4), the end of static data, must stay
+ * below RESULT).
  */
 export const RESULT: usize = 65536;
 export const RESULT_F64: usize = RESULT + 2048;
+/** After the 256 i32 slots the caller views (src/wasm/line-reader.ts record). */
+export const DICT_COUNTS: usize = RESULT + 1024;
 export const SPECS: usize = RESULT + 4096;
 export const DICTS: usize = SPECS + 65536;
 export const DICT_COUNT = 4;

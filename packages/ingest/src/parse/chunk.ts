@@ -68,15 +68,14 @@ const encoder = new TextEncoder();
 
 /** `rows`: an empty store to fill (one handed back for reuse), else a new one. */
 export function parseChunk(input: Uint8Array, startLine: number, variant: Variant, rows?: RowStore): ChunkResult {
-  // Parsed in the field reader's memory, where it reads each line's arguments in place.
+  // Parsed in the line reader's memory, where it reads each line in place.
   const buf = placeChunk(input);
-  const bytes = buf;
   const placement = placements;
   const line = new Line();
   const highBytes = !isAscii(buf);
   const fe = lineFrontend(variant.frontend);
   const tok = newToken();
-  const store = rows ?? new RowStore(Math.max(1024, bytes.length >> 7));
+  const store = rows ?? new RowStore(Math.max(1024, buf.length >> 7));
   const dicts = newChunkDicts();
   const acct = new Accounting();
   const stackIds = new Map<string, number>();
@@ -133,7 +132,7 @@ export function parseChunk(input: Uint8Array, startLine: number, variant: Varian
         inLeading = false;
         closeOpen();
         if (tok.tsCounter !== (variant.clock === 'counter')) { acct.skip(SKIP.clockMismatch, lineNo); break; }
-        if (nl === len && bytes[len - 1] !== 10) { acct.skip(SKIP.cutOff, lineNo); break; }
+        if (nl === len && buf[len - 1] !== 10) { acct.skip(SKIP.cutOff, lineNo); break; }
         const r = addEvent(store, tok, lineNo, buf, dicts);
         const ev = store.event[r] as number;
         let spec = specs[ev];
