@@ -8,6 +8,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { PagetraceError, type RunMeta } from '@pagetrace/ingest';
 import { DictCol, Int64Col, NumCol, int64At } from './io/columns.js';
+import { ReplayCore } from './wasm/replay-core.js';
 import { BLOCK_ROWS, DecodedBatch, HAS_COUNT, HAS_MAPCOUNT, HAS_RET, HAS_VAL } from './io/decoded-batch.js';
 import { DETECTORS, type At, type Detector, type DetectorContext, type Finding } from './detectors/index.js';
 import { countDiscontinuity } from './detectors/count-discontinuity.js';
@@ -71,9 +72,6 @@ function assertFusedMatchesRegistry(): void {
 }
 assertFusedMatchesRegistry();
 
-/** Events whose pages are looked up ahead of the replay (their records fit in L2). */
-const WARM_WINDOW = 128;
-
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
 
@@ -94,6 +92,8 @@ export interface Replayer {
 export interface ReplayerHooks extends ReplayHooks {
   /** Frames of a stacks.arrow row, for evidence and call sites (replayRun provides it). */
   frames?: (stackId: number) => readonly string[];
+  /** Replay every event with the JavaScript model, never the core's loop: the reference the core is tested against. */
+  javascriptOnly?: boolean;
 }
 
 interface Pending { f: Finding; at: At; p: PageState; cpu: number; done: boolean; uncertain: boolean }
@@ -136,9 +136,9 @@ export class ReplayProcessor implements Replayer {
   private model: PageModel | null = null;
   private devices: DeviceRanges;
   private readonly ev = new EventView();
-  private readonly decoded = new DecodedBatch();
-  /** Page slot per row of the current batch (-1: not created when looked up), see PageModel.warm. */
-  private readonly slots = new Int32Array(BLOCK_ROWS);
+  /** The memory of the model's pages and the decoded block, and the loop that replays the common case (wasm/replay-core.ts). */
+  private readonly core = new ReplayCore();
+  private readonly decoded = new DecodedBatch(this.core);
   private row = 0;
   private pageRefEvents = 0;
   private readonly anomalies: Anomaly[] = [];
@@ -175,31 +175,37 @@ export class ReplayProcessor implements Replayer {
     const flagBits = flagBitsOf(cols.flags);
     const d = this.decoded;
     d.bind(cols, ops);
+    d.bindTables(d.opOfEvent, flagBits);
     const n = batch.numRows;
     for (let from = 0; from < n; from += BLOCK_ROWS) {
       const count = Math.min(BLOCK_ROWS, n - from);
       d.fill(from, count, cols);
       this.replayBlock(d, from, flagBits);
     }
-    const e = this.ev;
-    this.end = { ts: e.ts, line: e.line, row: this.row - 1 };
+    this.end = { ts: int64At(d.tsWords, n - 1, d.tsSigned), line: int64At(d.lineWords, n - 1, d.lineSigned), row: this.row - 1 };
   }
 
-  /** The events of one decoded block (rows from .. from + d.length - 1 of the batch). */
+  /**
+   * The events of one decoded block (rows from .. from + d.length - 1 of the batch): the
+   * core replays the common case until an event needs the full model, which replays that
+   * one here; with findings pending (the reordering window), every event is replayed here.
+   */
   private replayBlock(d: DecodedBatch, from: number, flagBits: Uint8Array | null): void {
     const model = this.model as PageModel;
     const ctx = this.ctx as DetectorContext;
+    const core = this.core.x;
     const e = this.ev;
     const n = d.length;
-    const slots = this.slots;
-    // Loop state in locals (written back below): the loop reads no field of `this` per event
-    // unless something is pending.
-    let row = this.row;
+    const rowBase = this.row;
     let nextLost = this.nextLostLine();
-    for (let i = 0; i < n; i++, row++) {
-      // Every WARM_WINDOW events, look up the pages of the next window in one tight pass: the
-      // lookups are independent, so their cache misses overlap instead of stalling one by one.
-      if (i % WARM_WINDOW === 0) model.warm(d.pfn, d.pfnEnd, i, Math.min(n, i + WARM_WINDOW), slots);
+    core.newBlock();
+    model.reserveHolders(n);
+    for (let i = 0; i < n; i++) {
+      if (this.pendingHead === this.pending.length && this.hooks.javascriptOnly !== true) {
+        i = core.run(i, n, from, rowBase, nextLost, model.lossEpoch);
+        if (i === n) break;
+      }
+      const row = rowBase + i;
       this.decode(d, i, from + i, row, e);
       while (e.line > nextLost) { model.lossEpoch++; this.lostNext++; nextLost = this.nextLostLine(); }
       if (this.pendingHead < this.pending.length) this.expirePending(e);
@@ -217,8 +223,7 @@ export class ReplayProcessor implements Replayer {
         if (e.op === OP.ISOLATE_FREE) model.isolateFree(e.pfn, e.pfnEnd);
         continue;
       }
-      const slot = slots[i] as number;
-      const p = slot >= 0 ? model.at(slot, e.pfn) : model.cursorAt(e.pfn);
+      const p = model.cursorAt(e.pfn);
       const bits = e.flagsIndex >= 0 && flagBits !== null ? (flagBits[e.flagsIndex] as number) : 0;
       e.mappingKind = d.mappingKind[i] as number;
       e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
@@ -227,7 +232,7 @@ export class ReplayProcessor implements Replayer {
       model.touch(p, e);
       model.apply(p, e, e.mappingKind, bits);
     }
-    this.row = row;
+    this.row = rowBase + n;
   }
 
   /** Line of the next lost-events marker not yet passed (Infinity after the last). */
@@ -270,7 +275,7 @@ export class ReplayProcessor implements Replayer {
     const c = this.chosen as ChosenProfile;
     const hasRef = Object.keys(this.meta.event_counts).some((k) => /(^|:)page_ref_/.test(k));
     // Every page is named by at least one event: the event count bounds the pages touched.
-    this.model = new PageModel(this.devices, c.profile, c.choice.mapcount_raw, hasRef, this.meta.lines?.events ?? 0);
+    this.model = new PageModel(this.devices, c.profile, c.choice.mapcount_raw, hasRef, this.meta.lines?.events ?? 0, this.core);
     const self = this;
     this.ctx = {
       model: this.model,
@@ -428,7 +433,7 @@ export class ReplayProcessor implements Replayer {
       reorder_window: { ns: String(this.windowNs), events: this.windowEvents },
       totals: { anomalies: this.anomalies.length, by_severity: bySeverity, by_kind: byKind, suppressed_by_reordering: this.suppressedByReordering },
       events: this.row,
-      page_ref_events: this.pageRefEvents,
+      page_ref_events: this.pageRefEvents + this.core.x.pageRefEvents.value,
       pages_touched: pagesTouched,
       lost_event_markers: this.lostLines.length,
       unreadable_page_events: this.unreadablePageEvents,
@@ -440,7 +445,7 @@ export class ReplayProcessor implements Replayer {
         by_site: groups.map((g) => ({ site: g.site, order: g.order, allocations: g.allocations, pages: g.pages.length })),
       },
       long_term_pins: { pages: totals.pinnedPages, pins: totals.pins },
-      timings: { seconds, events_per_second: seconds > 0 ? Math.round(this.row / seconds) : 0 },
+      timings: { seconds, events_per_second: seconds > 0 ? Math.round(this.row / seconds) : 0, core_events: this.core.x.coreEvents.value },
     };
   }
 }

@@ -72,5 +72,6 @@ export interface ReplaySummary {
     /** Counted the way `perf kmem --page --live` counts (a free pairs with the pfn once, drops one allocation of the free's size). */
     perf_kmem: { allocations: number; kb: number }; by_site: Array<{ site: string; order: number; allocations: number; pages: number }> };
   long_term_pins: { pages: number; pins: number };
-  timings: { seconds: number; events_per_second: number };
+  /** core_events: events the replay core's loop replayed (the rest went through the JavaScript model; see wasm/replay-core.ts). */
+  timings: { seconds: number; events_per_second: number; core_events: number };
 }

@@ -10,6 +10,7 @@
  */
 import { Int64Col, NumCol, DictCol, int64At, isNullAt } from './columns.js';
 import { MAPPING } from '../model/model.js';
+import type { ReplayCore } from '../wasm/replay-core.js';
 
 /**
  * Rows decoded at a time (the replay decodes a batch block by block, see fill; a multiple of
@@ -45,23 +46,46 @@ export class DecodedBatch {
   /** OP.* per event dictionary index (read as `?? OP.OTHER`: an index the dictionary does not name). */
   opOfEvent = new Uint8Array(0);
   /** -1 when null. */
-  readonly pfn = new Float64Array(BLOCK_ROWS);
-  readonly pfnEnd = new Float64Array(BLOCK_ROWS);
-  readonly order = new Int32Array(BLOCK_ROWS);
-  readonly flagsIndex = new Int32Array(BLOCK_ROWS);
-  readonly stack = new Int32Array(BLOCK_ROWS);
+  readonly pfn: Float64Array;
+  readonly pfnEnd: Float64Array;
+  readonly order: Int32Array;
+  readonly flagsIndex: Int32Array;
+  readonly stack: Int32Array;
   /**
    * The page_ref values, 0 where null (the EventView convention), so the replay copies them
    * without a branch per field; `has` says which were present.
    */
-  readonly count = new Int32Array(BLOCK_ROWS);
-  readonly mapcount = new Int32Array(BLOCK_ROWS);
-  readonly val = new Int32Array(BLOCK_ROWS);
-  readonly ret = new Int32Array(BLOCK_ROWS);
+  readonly count: Int32Array;
+  readonly mapcount: Int32Array;
+  readonly val: Int32Array;
+  readonly ret: Int32Array;
   /** HAS_* bits per row. */
-  readonly has = new Uint8Array(BLOCK_ROWS);
+  readonly has: Uint8Array;
   /** MAPPING.* of the row's page->mapping (UNKNOWN when null): all the model needs of the pointer. */
-  readonly mappingKind = new Uint8Array(BLOCK_ROWS);
+  readonly mappingKind: Uint8Array;
+  /** The batch's never-null columns as the core reads them (bind copies them there), and its tables. */
+  private batchAt = 0;
+  private batchBytes = 0;
+  private tablesAt = 0;
+  private tablesBytes = 0;
+
+  /**
+   * The block's arrays are in the replay core's memory, where its loop reads the same rows
+   * (assembly/core.ts blockLayout gives their offsets).
+   */
+  constructor(private readonly core: ReplayCore) {
+    const x = core.x;
+    const at = core.alloc(x.blockLayout(12), 'the decoded block');
+    if (x.blockLayout(1) !== 8 * BLOCK_ROWS) throw new Error('replay-core.wasm: unexpected block layout (rebuild with pnpm build)');
+    x.block.value = at;
+    const buf = core.u8.buffer;
+    const f64 = (k: number): Float64Array => new Float64Array(buf, at + x.blockLayout(k), BLOCK_ROWS);
+    const i32 = (k: number): Int32Array => new Int32Array(buf, at + x.blockLayout(k), BLOCK_ROWS);
+    const u8 = (k: number): Uint8Array => new Uint8Array(buf, at + x.blockLayout(k), BLOCK_ROWS);
+    this.pfn = f64(0); this.pfnEnd = f64(1); this.order = i32(2); this.flagsIndex = i32(3); this.stack = i32(4);
+    this.count = i32(5); this.mapcount = i32(6); this.val = i32(7); this.ret = i32(8);
+    this.has = u8(10); this.mappingKind = u8(11);
+  }
 
   /** Point the never-null columns at a batch (its required columns, checked by the caller) and its event names' operations. */
   bind(c: { line: Int64Col; ts: Int64Col; cpu: NumCol; pid: NumCol; comm: DictCol; event: DictCol }, ops: readonly number[]): void {
@@ -74,6 +98,43 @@ export class DecodedBatch {
     this.commIndices = c.comm.raw().indices;
     this.eventIndices = c.event.raw().indices;
     this.opOfEvent = Uint8Array.from(ops);
+    this.copyForCore();
+  }
+
+  /**
+   * The never-null columns into the core's memory (one copy per batch: the core reads them
+   * at the event's row as the processor's decode() does).
+   */
+  private copyForCore(): void {
+    const x = this.core.x;
+    const columns: ArrayBufferView[] = [this.lineWords, this.tsWords, cpuAsInt(this.cpuValues), asView(this.pidValues), this.commIndices, this.eventIndices];
+    let bytes = 0;
+    for (const c of columns) bytes += (c.byteLength + 63) & ~63;
+    if (bytes > this.batchBytes) { this.batchBytes = Math.max(bytes, 2 * this.batchBytes); this.batchAt = this.core.alloc(this.batchBytes, 'batch columns'); }
+    const addresses: number[] = [];
+    let at = this.batchAt;
+    for (const c of columns) {
+      this.core.u8.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
+      addresses.push(at);
+      at += (c.byteLength + 63) & ~63;
+    }
+    [x.lineAt.value, x.tsAt.value, x.cpuAt.value, x.pidAt.value, x.commAt.value, x.eventAt.value] = addresses as [number, number, number, number, number, number];
+    x.lineSigned.value = this.lineSigned ? 1 : 0;
+    x.tsSigned.value = this.tsSigned ? 1 : 0;
+    x.cpuShift.value = (columns[2] as ArrayBufferView & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT === 2 ? 1 : 2;
+  }
+
+  /** The operation per event-dictionary id and the FLAG_* bits per flags-dictionary id (null: none), where the core reads them. */
+  bindTables(ops: Uint8Array, flagBits: Uint8Array | null): void {
+    const x = this.core.x;
+    const flags = flagBits ?? new Uint8Array(0);
+    const bytes = ((ops.length + 63) & ~63) + flags.length;
+    if (bytes > this.tablesBytes) { this.tablesBytes = Math.max(bytes, 2 * this.tablesBytes, 4096); this.tablesAt = this.core.alloc(this.tablesBytes, 'dictionary tables'); }
+    const flagsAt = this.tablesAt + ((ops.length + 63) & ~63);
+    this.core.u8.set(ops, this.tablesAt);
+    this.core.u8.set(flags, flagsAt);
+    x.opsAt.value = this.tablesAt; x.opsLength.value = ops.length;
+    x.flagBitsAt.value = flagsAt; x.flagBitsLength.value = flags.length;
   }
 
   /**
@@ -182,4 +243,15 @@ function mappingKindOf(hi: number, lo: number): number {
     case 2: return MAPPING.MOVABLE;
     default: return MAPPING.ANON;
   }
+}
+
+/** A never-null integer column as a typed array the core can read (Uint16 or 32-bit as they are). */
+function cpuAsInt(values: ArrayLike<number>): ArrayBufferView {
+  if (values instanceof Uint16Array || values instanceof Int32Array || values instanceof Uint32Array) return values;
+  return Int32Array.from(values);
+}
+
+/** An Int32 column's values as a typed array (copied into one when it is not). */
+function asView(values: ArrayLike<number>): ArrayBufferView {
+  return values instanceof Int32Array || values instanceof Uint32Array ? values : Int32Array.from(values);
 }

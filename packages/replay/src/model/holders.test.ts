@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { HolderSlab, MAX_HOLDERS, type Holder } from './holders.js';
+import { MAX_HOLDERS, type Holder } from './holders.js';
 import { I, PageStore } from './page.js';
 
 /** A tiny deterministic PRNG (xorshift32): the same sequence on every run. */
@@ -38,8 +38,8 @@ describe('HolderSlab', () => {
   });
 
   it('reuses the blocks of pages that hold nothing any more (memory follows current holders)', () => {
-    const slab = new HolderSlab();
     const store = new PageStore();
+    const slab = store.holders;
     const a = store.create(1);
     const b = store.create(2);
     slab.push(a, 1, 0, 1, 0, 1, -1, 10);

@@ -12,85 +12,54 @@
  * stores and the holder objects were three dependent cache misses per get (pushHolder was
  * 6 % of the replay) and ~100 k long-lived objects for the garbage collector to trace.
  */
+import type { ReplayCore } from '../wasm/replay-core.js';
 import { I, type PageState } from './page.js';
 
 /** A reference taken and not yet matched by a put (for "who holds it" evidence). */
 export interface Holder { line: number; row: number; pid: number; commIndex: number; val: number; stackId: number; ts: number }
 
-/** Holders kept per page: enough to name the culprits, bounded so memory stays per-page. */
+/** Holders kept per page: enough to name the culprits, bounded so memory stays per-page (assembly/holders.ts has the same). */
 export const MAX_HOLDERS = 8;
 
-/** Doubles per entry: line, row, pid, commIndex, val, stackId, ts (and one spare for alignment). */
-const ENTRY = 8;
-const BLOCK = ENTRY * MAX_HOLDERS;
-const H_LINE = 0; const H_ROW = 1; const H_PID = 2; const H_COMM = 3; const H_VAL = 4; const H_STACK = 5; const H_TS = 6;
-/** Blocks per chunk (chunks are never copied when the slab grows). */
+/** Blocks per chunk (assembly/holders.ts CHUNK_BLOCKS) and bytes per block: MAX_HOLDERS entries of 8 doubles. */
 const CHUNK_BLOCKS = 4096;
+const BLOCK_BYTES = MAX_HOLDERS * 64;
+const H_LINE = 0; const H_ROW = 1; const H_PID = 2; const H_COMM = 3; const H_VAL = 4; const H_STACK = 5; const H_TS = 6;
 
+/**
+ * The holder blocks live in the replay core's memory, and the core's push, pop and clear
+ * (assembly/holders.ts) are the only ones: the JavaScript model calls them for the events it
+ * replays, the core's loop for its own. The record's byte address (p.bb) names the page.
+ */
 export class HolderSlab {
-  private readonly chunks: Float64Array[] = [];
-  /** Blocks given back, reused first. */
-  private readonly free: number[] = [];
-  private blocks = 0;
+  constructor(private readonly core: ReplayCore) {}
 
   /** Record an unmatched get on p (forgetting the oldest when MAX_HOLDERS are held). */
   push(p: PageState, line: number, row: number, pid: number, commIndex: number, val: number, stackId: number, ts: number): void {
-    const i = p.i;
-    const ib = p.ib;
-    let block = (i[ib + I.holderBlock] as number) - 1;
-    if (block < 0) { block = this.take(); i[ib + I.holderBlock] = block + 1; i[ib + I.holderHead] = 0; i[ib + I.holderCount] = 0; }
-    let head = i[ib + I.holderHead] as number;
-    let count = i[ib + I.holderCount] as number;
-    if (count >= MAX_HOLDERS) { head = (head + 1) % MAX_HOLDERS; count--; i[ib + I.holderHead] = head; }
-    const c = this.chunks[(block / CHUNK_BLOCKS) | 0] as Float64Array;
-    const at = (block % CHUNK_BLOCKS) * BLOCK + ((head + count) % MAX_HOLDERS) * ENTRY;
-    c[at + H_LINE] = line; c[at + H_ROW] = row; c[at + H_PID] = pid; c[at + H_COMM] = commIndex;
-    c[at + H_VAL] = val; c[at + H_STACK] = stackId; c[at + H_TS] = ts;
-    i[ib + I.holderCount] = count + 1;
+    this.reserve(1);
+    this.core.x.holderPush(p.bb, line, row, pid, commIndex, val, stackId, ts);
   }
 
   /** Forget p's newest unmatched get (a put); the block goes back when none is left. */
-  pop(p: PageState): void {
-    const i = p.i;
-    const ib = p.ib;
-    const count = i[ib + I.holderCount] as number;
-    if (count === 0) return;
-    if (count === 1) this.clear(p);
-    else i[ib + I.holderCount] = count - 1;
-  }
+  pop(p: PageState): void { this.core.x.holderPop(p.bb); }
 
   /** Forget every unmatched get of p (a new life, a successful freeze). */
-  clear(p: PageState): void {
-    const i = p.i;
-    const ib = p.ib;
-    const block = (i[ib + I.holderBlock] as number) - 1;
-    if (block < 0) return;
-    this.free.push(block);
-    i[ib + I.holderBlock] = 0;
-    i[ib + I.holderHead] = 0;
-    i[ib + I.holderCount] = 0;
+  clear(p: PageState): void { this.core.x.holderClear(p.bb); }
+
+  /** Keep at least `blocks` blocks never handed out (the core's loop declines events without them, see assembly/core.ts run). */
+  reserve(blocks: number): void {
+    const x = this.core.x;
+    while (x.holderSpare() < blocks) {
+      if (x.addHolderChunk(this.core.alloc(CHUNK_BLOCKS * BLOCK_BYTES, 'holder blocks')) === 0) throw new Error('replay: holder block table full');
+    }
   }
 
   /** p's unmatched gets, oldest first, as objects (for evidence text: rare). */
   list(p: PageState): Holder[] {
     const count = p.i[p.ib + I.holderCount] as number;
-    const block = (p.i[p.ib + I.holderBlock] as number) - 1;
     const out: Holder[] = [];
-    if (block < 0) return out;
-    const head = p.i[p.ib + I.holderHead] as number;
-    const c = this.chunks[(block / CHUNK_BLOCKS) | 0] as Float64Array;
-    for (let k = 0; k < count; k++) {
-      const at = (block % CHUNK_BLOCKS) * BLOCK + ((head + k) % MAX_HOLDERS) * ENTRY;
-      out.push(holderAt(c, at));
-    }
+    for (let k = 0; k < count; k++) out.push(holderAt(this.core.f64, this.core.x.holderEntry(p.bb, k) / 8));
     return out;
-  }
-
-  private take(): number {
-    const reused = this.free.pop();
-    if (reused !== undefined) return reused;
-    if (this.blocks % CHUNK_BLOCKS === 0) this.chunks.push(new Float64Array(CHUNK_BLOCKS * BLOCK));
-    return this.blocks++;
   }
 }
 

@@ -6,7 +6,8 @@
 import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
-import { B, BUDDY, D, I, PageState, PageStore, RECORD_BYTES, chunkShiftFor, warmRecord, type PageSeq } from './page.js';
+import { ReplayCore } from '../wasm/replay-core.js';
+import { B, BUDDY, D, I, PageState, PageStore, chunkShiftFor, warmRecord, type PageSeq } from './page.js';
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
@@ -27,7 +28,7 @@ export class PageModel {
    */
   private readonly handles: (PageState | undefined)[] = [];
   /** pfn -> slot (first-touch order). */
-  private readonly index = new PfnIndex();
+  private readonly index: PfnIndex;
   /** Typed records of the pages (see page.ts). */
   private readonly store: PageStore;
   /** Incremented at every lost-events marker: pages synced before it are uncertain. */
@@ -38,9 +39,13 @@ export class PageModel {
   private readonly blocks = new Map<number, { order: number; row: number }>();
 
   /** expectedPages: an upper bound of the pages the replay may touch (sizes the record chunks, see chunkShiftFor). */
-  constructor(private readonly devices: DeviceRanges, private readonly profile: Profile, private readonly mapcountRaw: boolean, hasRefEvents: boolean, expectedPages = 0) {
+  /** core: the replay core whose memory holds the pages (processor.ts runs its loop over them). */
+  constructor(private readonly devices: DeviceRanges, private readonly profile: Profile, private readonly mapcountRaw: boolean, hasRefEvents: boolean, expectedPages = 0, core = new ReplayCore()) {
     this.hasRefEvents = hasRefEvents;
-    this.store = new PageStore(chunkShiftFor(expectedPages));
+    this.index = new PfnIndex(core);
+    this.store = new PageStore(chunkShiftFor(expectedPages), core);
+    core.x.mapcountRaw.value = mapcountRaw ? 1 : 0;
+    core.x.hasRefEvents.value = hasRefEvents ? 1 : 0;
   }
 
   /** The page of pfn, or undefined when no event named it yet. */
@@ -83,12 +88,9 @@ export class PageModel {
         // Pages in pfn order are scattered in memory: touch a window's records first, so their
         // cache misses overlap instead of stalling row by row.
         let sink = 0;
-        const mask = store.slotMask;
         for (let k = from; k < to; k++) {
-          const s = slots[k] as number;
-          const c = store.chunkOf(s);
-          const r = s & mask;
-          sink += warmRecord(c.d, c.i, c.b, r * (RECORD_BYTES / 8), r * (RECORD_BYTES / 4), r * RECORD_BYTES);
+          const at = store.recordAt(slots[k] as number);
+          sink += warmRecord(store.d, store.i, store.b, at / 8, at / 4, at);
         }
         return sink;
       },
@@ -111,7 +113,7 @@ export class PageModel {
   }
 
   private pfnOf(slot: number): number {
-    return this.store.chunkOf(slot).d[(slot & this.store.slotMask) * (RECORD_BYTES / 8) + D.pfn] as number;
+    return this.store.d[this.store.recordAt(slot) / 8 + D.pfn] as number;
   }
 
   /**
@@ -140,36 +142,6 @@ export class PageModel {
     }
     return out;
   }
-
-  /**
-   * Slots of the pages of rows [from, to) into slots (-1: no page yet, or not a page event),
-   * reading each page's record once so that it is in cache when the replay reaches the row.
-   * Pure lookups: pages are still created by page() in event order (slot = first touch).
-   */
-  warm(pfns: Float64Array, pfnEnds: Float64Array, from: number, to: number, slots: Int32Array): void {
-    // Short loops, not one: the loads of each loop are independent of each other, so the
-    // CPU overlaps their cache misses (hash buckets, then probes that find them in cache,
-    // then records).
-    let sink = this.index.touch(pfns, from, to);
-    for (let i = from; i < to; i++) {
-      const pfn = pfns[i] as number;
-      slots[i] = pfn >= 0 && (pfnEnds[i] as number) < 0 ? this.index.get(pfn) : -1;
-    }
-    const store = this.store;
-    const mask = store.slotMask;
-    for (let i = from; i < to; i++) {
-      const slot = slots[i] as number;
-      if (slot < 0) continue;
-      const c = store.chunkOf(slot);
-      const k = slot & mask;
-      // One read in each of the three cache lines an event touches (page.ts: bytes 0-175).
-      sink += (c.d[k * (RECORD_BYTES / 8) + D.ref] as number) + (c.i[k * (RECORD_BYTES / 4) + I.events] as number) + (c.b[k * RECORD_BYTES + B.buddy] as number);
-    }
-    this.warmSink = sink;
-  }
-
-  /** Keeps warm()'s reads from being optimised away. */
-  private warmSink = 0;
 
   /**
    * The page in slot (pfn is its pfn), as the model's cursor: one object re-pointed at each
@@ -209,6 +181,9 @@ export class PageModel {
     this.handles.push(undefined);
     return slot;
   }
+
+  /** Room for `blocks` more holder blocks, taken before a block of events that the core may replay (see HolderSlab.reserve). */
+  reserveHolders(blocks: number): void { this.store.holders.reserve(blocks); }
 
   isUncertain(p: PageState): boolean { return p.syncEpoch < this.lossEpoch; }
 

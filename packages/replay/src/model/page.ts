@@ -17,6 +17,8 @@
  * page (PageModel.at, forEachPage, pagesByPfn), so that no per-page object is loaded per event;
  * a page gets a persistent handle (PageModel.handleOf) only when something keeps it.
  */
+import { PagetraceError } from '@pagetrace/ingest';
+import { ReplayCore } from '../wasm/replay-core.js';
 import { HolderSlab, holderAt, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
 
@@ -25,8 +27,6 @@ export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
 
 /** Bytes of one page record: 5 cache lines. */
 export const RECORD_BYTES = 320;
-const RECORD_DOUBLES = RECORD_BYTES / 8;
-const RECORD_INTS = RECORD_BYTES / 4;
 
 /**
  * Float64 fields (index in doubles from the record start): everything that can exceed
@@ -95,41 +95,33 @@ export function warmRecord(d: Float64Array, i: Int32Array, b: Uint8Array, db: nu
   return (d[db + D.ref] as number) + (i[ib + I.events] as number) + (d[db + D.firstTs] as number) + (d[db + D.liveAllocTs] as number) + (i[ib + I.anomalies] as number);
 }
 
-/** The three typed views of one chunk of records. */
-export interface RecordChunk { d: Float64Array; i: Int32Array; b: Uint8Array }
-
-export function newChunk(pages: number): RecordChunk {
-  const buf = new ArrayBuffer(pages * RECORD_BYTES);
-  return { d: new Float64Array(buf), i: new Int32Array(buf), b: new Uint8Array(buf) };
-}
-
-/** Fields whose initial value is not 0 (a fresh record is all zero bytes). */
-function initRecord(c: RecordChunk, k: number): void {
-  const d = k * RECORD_DOUBLES;
-  const i = k * RECORD_INTS;
-  c.d[d + D.maxRef] = -1;
-  c.d[d + D.lastRow] = -1;
-  c.d[d + D.altRow] = -1;
-  c.d[d + D.pinMaxNs] = -1;
-  c.d[d + D.lastFreeRow] = -1;
-  c.d[d + D.liveAllocRow] = -1;
-  c.i[i + I.halfPinPid] = -1;
-  c.i[i + I.lastCpu] = -1;
-  c.i[i + I.altCpu] = -1;
-  c.i[i + I.lastCommIndex] = -1;
-  c.i[i + I.lastStackId] = -1;
-  c.i[i + I.liveAllocStack] = -1;
-  c.i[i + I.liveAllocCommIndex] = -1;
+/** Fields whose initial value is not 0 (a fresh record is all zero bytes); at: the record's byte address. */
+function initRecord(d: Float64Array, i: Int32Array, at: number): void {
+  const db = at / 8;
+  const ib = at / 4;
+  d[db + D.maxRef] = -1;
+  d[db + D.lastRow] = -1;
+  d[db + D.altRow] = -1;
+  d[db + D.pinMaxNs] = -1;
+  d[db + D.lastFreeRow] = -1;
+  d[db + D.liveAllocRow] = -1;
+  i[ib + I.halfPinPid] = -1;
+  i[ib + I.lastCpu] = -1;
+  i[ib + I.altCpu] = -1;
+  i[ib + I.lastCommIndex] = -1;
+  i[ib + I.lastStackId] = -1;
+  i[ib + I.liveAllocStack] = -1;
+  i[ib + I.liveAllocCommIndex] = -1;
 }
 
 export class PageState {
   /** The page's pfn and slot (index in first-touch order, = its record's index in the store). */
   pfn: number;
   slot: number;
-  /** The chunk holding the page's record, and the record's start in each view's units. */
-  d!: Float64Array;
-  i!: Int32Array;
-  b!: Uint8Array;
+  /** Views of the store's memory, and the page's record's start in each view's units. */
+  readonly d: Float64Array;
+  readonly i: Int32Array;
+  readonly b: Uint8Array;
   db = 0;
   ib = 0;
   bb = 0;
@@ -141,6 +133,7 @@ export class PageState {
   constructor(pfn: number, readonly store: PageStore = new PageStore(0), slot = store.allocate()) {
     this.pfn = pfn;
     this.slot = slot;
+    this.d = store.d; this.i = store.i; this.b = store.b;
     this.moveTo(slot, pfn);
   }
 
@@ -150,11 +143,9 @@ export class PageState {
    * whatever keeps a page beyond the event takes its handle (PageModel.handleOf).
    */
   moveTo(slot: number, pfn: number): void {
-    const c = this.store.chunkOf(slot);
-    const k = slot & this.store.slotMask;
-    // Usually the same chunk (see chunkShiftFor): no pointer stores (and their GC write barriers).
-    if (c.d !== this.d) { this.d = c.d; this.i = c.i; this.b = c.b; }
-    this.db = k * RECORD_DOUBLES; this.ib = k * RECORD_INTS; this.bb = k * RECORD_BYTES;
+    // Offsets only: every record is in the same memory (no pointer stores, no GC write barriers).
+    const at = this.store.recordAt(slot);
+    this.db = at / 8; this.ib = at / 4; this.bb = at;
     this.slot = slot;
     this.pfn = pfn;
   }
@@ -342,13 +333,20 @@ export function chunkShiftFor(expectedPages: number): number {
 /**
  * Records for every page of a model, in chunks of 2^chunkShift pages (16 k by default: 5 MB,
  * committed by the OS as they fill; a large run never copies what it already has), plus the
- * pages' holders (typed slab) and pin lists (pins are rare: a list for pages that had one).
+ * pages' holders (holder blocks) and pin lists (pins are rare: a list for pages that had
+ * one). Records and holder blocks are in the replay core's memory (wasm/replay-core.ts), where
+ * the core's loop reads and writes them too.
  */
 export class PageStore {
+  /** Views of the core's memory (every record's fields are read and written through them). */
+  readonly d: Float64Array;
+  readonly i: Int32Array;
+  readonly b: Uint8Array;
   /** Unmatched gets of the pages (see holders.ts). */
-  readonly holders = new HolderSlab();
-  readonly slotMask: number;
-  private readonly chunks: RecordChunk[] = [];
+  readonly holders: HolderSlab;
+  private readonly slotMask: number;
+  /** Byte address of each chunk of records. */
+  private readonly chunks: number[] = [];
   /**
    * Outstanding pins per slot, PIN_FIELDS numbers each in a plain array of numbers (undefined
    * until the page's first pin; emptied, not dropped, at a new life). Not a Holder object per
@@ -360,7 +358,12 @@ export class PageStore {
   private readonly pins: (number[] | undefined)[] = [];
   private used = 0;
 
-  constructor(private readonly chunkShift = 14) { this.slotMask = (1 << chunkShift) - 1; }
+  constructor(private readonly chunkShift = 14, readonly core = new ReplayCore()) {
+    this.slotMask = (1 << chunkShift) - 1;
+    core.x.chunkShift.value = chunkShift;
+    this.d = core.f64; this.i = core.i32; this.b = core.u8;
+    this.holders = new HolderSlab(core);
+  }
 
   /** A new page's handle, its record in the next free slot. */
   create(pfn: number): PageState {
@@ -370,14 +373,20 @@ export class PageStore {
   /** The next free slot, its record initialised. */
   allocate(): number {
     const slot = this.used++;
-    const k = slot & this.slotMask;
-    if (k === 0) this.chunks.push(newChunk(this.slotMask + 1));
-    initRecord(this.chunkOf(slot), k);
+    if ((slot & this.slotMask) === 0) {
+      const at = this.core.alloc(RECORD_BYTES << this.chunkShift, 'page records');
+      if (this.core.x.addRecordChunk(at) === 0) throw new PagetraceError('replay: too many chunks of page records for one replay');
+      this.chunks.push(at);
+    }
+    initRecord(this.d, this.i, this.recordAt(slot));
     this.pins.push(undefined);
     return slot;
   }
 
-  chunkOf(slot: number): RecordChunk { return this.chunks[slot >>> this.chunkShift] as RecordChunk; }
+  /** Byte address of the record of the page in slot. */
+  recordAt(slot: number): number {
+    return (this.chunks[slot >>> this.chunkShift] as number) + (slot & this.slotMask) * RECORD_BYTES;
+  }
 
   /** The page's outstanding pins, oldest first (a new array of new objects). */
   pinsOf(slot: number): Holder[] {

@@ -9,10 +9,15 @@
  * touches 400 k pages is 8 MB, not 16 (the lookups ahead of the replay are cache and TLB
  * misses on this table). pfns below 2^32 (every machine with less than 16 TB of physical
  * address space) are the keys; larger ones go to a Map of their own (boxing, but only there).
+ *
+ * The table is in the replay core's memory (wasm/replay-core.ts): the core's loop looks pages
+ * up in it (assembly/core.ts lookup, the same hash); only this class adds to it.
  */
+import { ReplayCore } from '../wasm/replay-core.js';
+
 export class PfnIndex {
   /** Pairs (pfn as int32, slot) side by side, so a probe reads one cache line; slot -1 = empty. */
-  private table = PfnIndex.emptyTable(1 << 12);
+  private table: Int32Array;
   /** 32 - log2(capacity): multiplicative hashing keeps the high bits. */
   private shift = 32 - 12;
   private mask = (1 << 12) - 1;
@@ -22,9 +27,19 @@ export class PfnIndex {
   private readonly huge = new Map<number, number>();
   size = 0;
 
-  private static emptyTable(capacity: number): Int32Array {
-    const t = new Int32Array(2 * capacity);
+  constructor(private readonly core = new ReplayCore()) {
+    this.table = this.emptyTable(1 << 12);
+  }
+
+  /** An empty table of `capacity` entries in the core's memory, which the core is told about. */
+  private emptyTable(capacity: number): Int32Array {
+    const at = this.core.alloc(8 * capacity, 'the pfn index');
+    const t = this.core.i32.subarray(at / 4, at / 4 + 2 * capacity);
     for (let h = 1; h < t.length; h += 2) t[h] = -1;
+    const x = this.core.x;
+    x.indexAt.value = at;
+    x.indexShift.value = 32 - Math.log2(capacity);
+    x.indexMask.value = capacity - 1;
     return t;
   }
 
@@ -37,19 +52,6 @@ export class PfnIndex {
       const s = t[2 * h + 1] as number;
       if (s === -1 || t[2 * h] === key) return s;
     }
-  }
-
-  /**
-   * Reads the home bucket of each pfn of pfns[from, to) and nothing else: a loop this short
-   * keeps many more of its (independent) cache and TLB misses in flight than the probing
-   * loop of get() does, which then finds its buckets in cache (see PageModel.warm). Any
-   * value is safe to pass (a null pfn's -1 reads some bucket).
-   */
-  touch(pfns: Float64Array, from: number, to: number): number {
-    const t = this.table;
-    let sink = 0;
-    for (let i = from; i < to; i++) sink += t[2 * this.home(pfns[i] as number) + 1] as number;
-    return sink;
   }
 
   /** Give pfn (not present: check with get first) the next slot, size - 1 afterwards. */
@@ -78,7 +80,8 @@ export class PfnIndex {
   private grow(): void {
     const old = this.table;
     const capacity = old.length; // int32s: old.length / 2 entries -> old.length entries
-    this.table = PfnIndex.emptyTable(capacity);
+    // The old table's memory is not reused: the tables of a replay add up to less than twice the last.
+    this.table = this.emptyTable(capacity);
     this.mask = capacity - 1;
     this.shift--;
     for (let h = 1; h < old.length; h += 2) if (old[h] !== -1) this.place(old[h - 1] as number, old[h] as number);
