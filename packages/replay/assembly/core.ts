@@ -5,18 +5,20 @@
  * (src/processor.ts) replays that event with the full model and detectors, then calls run
  * again from the next. What run does to a page is exactly what PageModel.touch and apply do
  * for such an event (src/model/model.ts); everything it declines stays JavaScript's:
- * allocations, frees, freezes, pins, device pages, frozen pages, a page's first event, any
+ * high-order allocations and frees, failed freezes, pins, anything on a frozen page but its
+ * unfreeze, allocations and frees of device pages, the first event of a device page, any
  * event a detector might report, events past a lost-events marker.
  *
  * Memory the JavaScript side fills (addresses in the exported globals below):
  *   the block: BLOCK_ROWS rows decoded by io/decoded-batch.ts (blockLayout gives offsets);
  *   the batch: the never-null columns copied per batch (line, ts, cpu, pid, comm, event);
  *   tables: operation per event-dictionary id, FLAG_* bits per flags-dictionary id;
- *   the pfn index (model/pfn-index.ts keeps it; looked up here, never added to);
- *   the record chunks (model/page.ts PageStore registers them with addRecordChunk).
+ *   the device ranges (pages there are made by the JavaScript model).
+ * The pages themselves (records and pfn index) are pages.ts's.
  */
 import * as R from './record';
 import { holderClear, holderPop, holderPush, holderSpare } from './holders';
+import { createPage, lookup, recordOf, touchBucket } from './pages';
 
 // Operations (src/model/ops.ts OP), MAPPING kinds and FLAG bits (src/model/model.ts), HAS bits (io/decoded-batch.ts).
 const REF_SET: u32 = 1; const REF_MOD: u32 = 2; const REF_MOD_TEST: u32 = 3; const REF_MOD_RETURN: u32 = 4; const REF_MOD_UNLESS: u32 = 5;
@@ -61,8 +63,6 @@ export let cpuAt: i32 = 0; export let cpuShift: i32 = 1;
 export let pidAt: i32 = 0; export let commAt: i32 = 0; export let eventAt: i32 = 0;
 export let opsAt: i32 = 0; export let opsLength: i32 = 0;
 export let flagBitsAt: i32 = 0; export let flagBitsLength: i32 = 0;
-/** The pfn index's table (int32 pairs: pfn, slot; slot -1 = empty) and its hash shift and mask. */
-export let indexAt: i32 = 0; export let indexShift: i32 = 20; export let indexMask: i32 = 0;
 /** The model's settings: printed mapcount is raw _mapcount (6.10+); the trace has page_ref events. */
 export let mapcountRaw: i32 = 0;
 export let hasRefEvents: i32 = 0;
@@ -70,41 +70,17 @@ export let hasRefEvents: i32 = 0;
 export let coreEvents: i32 = 0;
 export let pageRefEvents: i32 = 0;
 
-// Record chunks: addresses by chunk, 2^chunkShift records each.
-const MAX_RECORD_CHUNKS: i32 = 4096;
-const recordChunks = memory.data(MAX_RECORD_CHUNKS * 4);
-let recordChunkCount: i32 = 0;
-export let chunkShift: i32 = 14;
+/** ZONE_DEVICE ranges of the replay, (start, end) f64 pairs: the JavaScript model makes those pages (their kind and idle count are its business). */
+export let devicesAt: i32 = 0;
+export let deviceCount: i32 = 0;
 
-/** Register the next chunk of records at address `at`; false when the table is full. */
-export function addRecordChunk(at: i32): bool {
-  if (recordChunkCount >= MAX_RECORD_CHUNKS) return false;
-  store<i32>(recordChunks + (<usize>recordChunkCount << 2), at);
-  recordChunkCount++;
-  return true;
-}
-
-@inline function recordOf(slot: i32): usize {
-  return <usize>load<i32>(recordChunks + (<usize>(slot >>> chunkShift) << 2)) + <usize>(slot & ((1 << chunkShift) - 1)) * R.RECORD_BYTES;
-}
-
-/** Address of the record of a page slot (JS asks for pages it reads through the same memory). */
-export function recordAddress(slot: i32): i32 { return <i32>recordOf(slot); }
-
-/** Home bucket of a pfn below 2^32: model/pfn-index.ts home() (the same multiplicative hash). */
-@inline function home(pfn: u32): u32 { return (pfn * 0x9e3779b1) >>> <u32>indexShift; }
-
-/** Slot of a pfn, -1 when not in the index (pfns of 2^32 and more are kept by JS: -1 here). */
-@inline function lookup(pfn: f64): i32 {
-  if (pfn >= 4294967296.0) return -1;
-  const key = <u32><u64>pfn;
-  const t = <usize>indexAt;
-  for (let h = home(key); ; h = (h + 1) & <u32>indexMask) {
-    const e = t + (<usize>h << 3);
-    const s = load<i32>(e, 4);
-    if (s == -1 || load<u32>(e) == key) return s;
+/** pfn is in one of the device ranges. */
+function inDeviceRange(pfn: f64): bool {
+  for (let k = 0; k < deviceCount; k++) {
+    const r = <usize>devicesAt + (<usize>k << 4);
+    if (load<f64>(r) <= pfn && pfn < load<f64>(r, 8)) return true;
   }
-  return -1; // not reached: the table always has an empty bucket
+  return false;
 }
 
 /** Window of the block whose slots were looked up and records read (see warm). */
@@ -121,11 +97,8 @@ export function newBlock(): void { warmedTo = 0; }
  */
 function warm(from: i32, to: i32): void {
   const b = <usize>block;
-  for (let i = from; i < to; i++) {
-    const pfn = load<f64>(b + PFN + (<usize>i << 3));
-    if (pfn >= 0 && pfn < 4294967296.0) load<i32>(<usize>indexAt + (<usize>home(<u32><u64>pfn) << 3), 4);
-  }
   let sink: i32 = 0;
+  for (let i = from; i < to; i++) sink += touchBucket(load<f64>(b + PFN + (<usize>i << 3)));
   for (let i = from; i < to; i++) {
     const pfn = load<f64>(b + PFN + (<usize>i << 3));
     const slot = pfn >= 0 && load<f64>(b + PFN_END + (<usize>i << 3)) < 0 ? lookup(pfn) : -1;
@@ -175,20 +148,24 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     if (<u32>eventId >= <u32>opsLength) return i;
     const op = <u32>load<u8>(<usize>opsAt + <usize>eventId);
     if (op < REF_SET || op > FREE_BATCHED) return i;
+    const line = int64At(lineAt, r, lineSigned);
+    if (line > nextLost) return i;
     let slot = load<i32>(b + SLOTS + (<usize>i << 2));
     if (slot < 0) {
-      // Not a page when looked up: perhaps created since (by an allocation JS replayed).
+      // No page when looked up: created since, or its first event (made here unless JS makes it).
       const pfn = load<f64>(b + PFN + (<usize>i << 3));
       if (pfn < 0 || load<f64>(b + PFN_END + (<usize>i << 3)) >= 0) return i;
       slot = lookup(pfn);
-      if (slot < 0) return i;
+      if (slot < 0) {
+        if (pfn >= 4294967296.0 || inDeviceRange(pfn)) return i;
+        slot = createPage(pfn, lossEpoch, true);
+        if (slot < 0) return i;
+      }
       store<i32>(b + SLOTS + (<usize>i << 2), slot);
     }
-    const line = int64At(lineAt, r, lineSigned);
-    if (line > nextLost) return i;
     const rec = recordOf(slot);
     // A frozen page takes only its unfreeze here (anything else on it is a finding or a THP split).
-    if ((load<u8>(rec + R.B_FROZEN) != 0) != (op == REF_UNFREEZE) || load<i32>(rec + R.I_EVENTS) == 0) return i;
+    if ((load<u8>(rec + R.B_FROZEN) != 0) != (op == REF_UNFREEZE)) return i;
     const declined = op >= ALLOC ? declinesLife(b, i, op, rec) : declinesRef(b, i, op, rec);
     if (declined) return i;
 
@@ -282,9 +259,11 @@ function declinesLife(b: usize, i: i32, op: u32, rec: usize): bool {
   return load<u8>(rec + R.B_BUDDY) == BUDDY_FREE && last != 0 && last != op;
 }
 
-/** PageModel.touch (the page has had events before). */
+/** PageModel.touch. */
 @inline function touch(rec: usize, op: u32, line: f64, ts: f64, row: f64, cpu: i32, pid: i32, comm: i32, stack: i32): void {
-  store<i32>(rec + R.I_EVENTS, load<i32>(rec + R.I_EVENTS) + 1);
+  const events = load<i32>(rec + R.I_EVENTS);
+  if (events == 0) { store<f64>(rec + R.D_FIRST_TS, ts); store<f64>(rec + R.D_FIRST_LINE, line); }
+  store<i32>(rec + R.I_EVENTS, events + 1);
   store<f64>(rec + R.D_LAST_LINE, line);
   const lastCpu = load<i32>(rec + R.I_LAST_CPU);
   if (lastCpu != cpu) {

@@ -1,7 +1,8 @@
 export { alloc } from './heap';
 export { fieldOffset } from './record';
-export { addHolderChunk, holderSpare, holderClear, holderEntry, holderPop, holderPush } from './holders';
+export { addHolderChunk, holderClear, holderEntry, holderPop, holderPush, holderSpare } from './holders';
+export { createPage, indexAdd, indexGet, pageCount, recordAddress, setChunkShift } from './pages';
 export {
-  addRecordChunk, blockLayout, chunkShift, block, lineAt, lineSigned, tsAt, tsSigned, cpuAt, cpuShift, pidAt, commAt, eventAt,
-  opsAt, opsLength, flagBitsAt, flagBitsLength, indexAt, indexShift, indexMask, mapcountRaw, hasRefEvents, pageRefEvents, coreEvents, newBlock, recordAddress, run,
+  blockLayout, block, lineAt, lineSigned, tsAt, tsSigned, cpuAt, cpuShift, pidAt, commAt, eventAt, opsAt, opsLength, flagBitsAt,
+  flagBitsLength, devicesAt, deviceCount, mapcountRaw, hasRefEvents, pageRefEvents, coreEvents, newBlock, run,
 } from './core';

@@ -19,12 +19,14 @@ export const D_ALT_TS: usize = 64;
 export const D_ALT_ROW: usize = 72;
 export const D_FIRST_TS: usize = 176;
 export const D_FIRST_LINE: usize = 184;
+export const D_PIN_MAX_NS: usize = 192;
 export const D_LAST_FREE_LINE: usize = 200;
 export const D_LAST_FREE_ROW: usize = 208;
 export const D_LIVE_ALLOC_LINE: usize = 216;
 export const D_LIVE_ALLOC_TS: usize = 224;
 export const D_LIVE_ALLOC_ROW: usize = 232;
 export const D_PERF_LIVE_KB: usize = 240;
+export const D_PFN: usize = 248;
 // i32
 export const I_EVENTS: usize = 80;
 export const I_GETS: usize = 84;
@@ -78,7 +80,7 @@ export const B_DEVICE: usize = 175;
 /** The offsets above in the order src/wasm/replay-core.ts CORE_FIELDS names them (for its layout test). */
 const OFFSETS: StaticArray<usize> = [
   D_REF, D_LAST_TS, D_LAST_ROW, D_LAST_LINE, D_MAX_REF, D_MAPCOUNT, D_MAX_MAPCOUNT, D_ALT_TS, D_ALT_ROW, D_FIRST_TS, D_FIRST_LINE,
-  D_LAST_FREE_LINE, D_LAST_FREE_ROW, D_LIVE_ALLOC_LINE, D_LIVE_ALLOC_TS, D_LIVE_ALLOC_ROW, D_PERF_LIVE_KB,
+  D_PIN_MAX_NS, D_LAST_FREE_LINE, D_LAST_FREE_ROW, D_LIVE_ALLOC_LINE, D_LIVE_ALLOC_TS, D_LIVE_ALLOC_ROW, D_PERF_LIVE_KB, D_PFN,
   I_EVENTS, I_GETS, I_PUTS, I_SYNC_EPOCH, I_LAST_DELTA, I_PINS, I_HALF_PIN_PID, I_LAST_CPU, I_ALT_CPU, I_LAST_PID, I_LAST_COMM,
   I_LAST_STACK, I_DEVICE_IDLE, I_IN_PAGE_CACHE, I_FROZEN_EXPECTED, I_HOLDER_BLOCK, I_HOLDER_HEAD, I_HOLDER_COUNT, I_ALLOCS, I_FREES,
   I_PERF_LIVE, I_LIVE_ALLOCS, I_LIVE_ALLOC_STACK, I_LIVE_ALLOC_PID, I_LIVE_ALLOC_COMM,

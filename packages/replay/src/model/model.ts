@@ -26,7 +26,7 @@ export class PageModel {
    * the end-of-trace outputs): during the replay the loop works through the cursor, so the
    * 100 k-1 M pages of a large trace are not also 100 k-1 M objects for the GC to copy and trace.
    */
-  private readonly handles: (PageState | undefined)[] = [];
+  private readonly handles = new Map<number, PageState>();
   /** pfn -> slot (first-touch order). */
   private readonly index: PfnIndex;
   /** Typed records of the pages (see page.ts). */
@@ -46,6 +46,12 @@ export class PageModel {
     this.store = new PageStore(chunkShiftFor(expectedPages), core);
     core.x.mapcountRaw.value = mapcountRaw ? 1 : 0;
     core.x.hasRefEvents.value = hasRefEvents ? 1 : 0;
+    // The core leaves the pages of device memory to create() (their kind and idle count are the profile's).
+    const ranges = devices.list;
+    const at = core.alloc(16 * Math.max(1, ranges.length), 'device ranges');
+    ranges.forEach((r, k) => { core.f64[at / 8 + 2 * k] = r.start; core.f64[at / 8 + 2 * k + 1] = r.end; });
+    core.x.devicesAt.value = at;
+    core.x.deviceCount.value = ranges.length;
   }
 
   /** The page of pfn, or undefined when no event named it yet. */
@@ -55,14 +61,14 @@ export class PageModel {
   }
 
   /** Number of pages touched. */
-  get pageCount(): number { return this.index.size; }
+  get pageCount(): number { return this.store.count; }
 
   /** The persistent handle of the page in slot (made on first use; its pfn is in its record). */
   private handle(slot: number): PageState {
-    let h = this.handles[slot];
+    let h = this.handles.get(slot);
     if (h === undefined) {
       h = new PageState(this.pfnOf(slot), this.store, slot);
-      this.handles[slot] = h;
+      this.handles.set(slot, h);
     }
     return h;
   }
@@ -103,7 +109,7 @@ export class PageModel {
    * takes handleOf() of it): the end-of-trace passes over 100 k-1 M pages.
    */
   forEachPage(fn: (p: PageState) => void): void {
-    const n = this.index.size;
+    const n = this.store.count;
     if (n === 0) return;
     const cursor = new PageState(this.pfnOf(0), this.store, 0);
     for (let s = 0; s < n; s++) {
@@ -123,7 +129,7 @@ export class PageModel {
    * and looked up.
    */
   private slotsByPfn(): Int32Array {
-    const n = this.index.size;
+    const n = this.store.count;
     const keys = new Float64Array(n);
     let packable = n <= SLOT_LIMIT;
     for (let s = 0; s < n && packable; s++) {
@@ -166,19 +172,16 @@ export class PageModel {
     return this.at(slot < 0 ? this.create(pfn) : slot, pfn);
   }
 
-  /** The new page's slot, its record initialised. */
+  /** The new page's slot, its record initialised (the core creates the pages of its own events the same way, but for device memory). */
   private create(pfn: number): number {
-    const slot = this.store.allocate();
-    this.index.add(pfn);
-    const p = this.at(slot, pfn);
-    p.d[p.db + D.pfn] = pfn;
-    p.syncEpoch = this.lossEpoch;
+    const slot = this.store.allocate(pfn, this.lossEpoch);
+    this.index.add(pfn, slot);
     const d = this.devices.find(pfn);
     if (d !== null) {
+      const p = this.at(slot, pfn);
       p.device = d.kind;
       p.deviceIdle = this.profile.deviceIdle(d.kind);
     }
-    this.handles.push(undefined);
     return slot;
   }
 

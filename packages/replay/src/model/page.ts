@@ -17,7 +17,6 @@
  * page (PageModel.at, forEachPage, pagesByPfn), so that no per-page object is loaded per event;
  * a page gets a persistent handle (PageModel.handleOf) only when something keeps it.
  */
-import { PagetraceError } from '@pagetrace/ingest';
 import { ReplayCore } from '../wasm/replay-core.js';
 import { HolderSlab, holderAt, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
@@ -95,25 +94,6 @@ export function warmRecord(d: Float64Array, i: Int32Array, b: Uint8Array, db: nu
   return (d[db + D.ref] as number) + (i[ib + I.events] as number) + (d[db + D.firstTs] as number) + (d[db + D.liveAllocTs] as number) + (i[ib + I.anomalies] as number);
 }
 
-/** Fields whose initial value is not 0 (a fresh record is all zero bytes); at: the record's byte address. */
-function initRecord(d: Float64Array, i: Int32Array, at: number): void {
-  const db = at / 8;
-  const ib = at / 4;
-  d[db + D.maxRef] = -1;
-  d[db + D.lastRow] = -1;
-  d[db + D.altRow] = -1;
-  d[db + D.pinMaxNs] = -1;
-  d[db + D.lastFreeRow] = -1;
-  d[db + D.liveAllocRow] = -1;
-  i[ib + I.halfPinPid] = -1;
-  i[ib + I.lastCpu] = -1;
-  i[ib + I.altCpu] = -1;
-  i[ib + I.lastCommIndex] = -1;
-  i[ib + I.lastStackId] = -1;
-  i[ib + I.liveAllocStack] = -1;
-  i[ib + I.liveAllocCommIndex] = -1;
-}
-
 export class PageState {
   /** The page's pfn and slot (index in first-touch order, = its record's index in the store). */
   pfn: number;
@@ -130,7 +110,7 @@ export class PageState {
    * The page in `slot` of `store`; without a store, a page with a one-page store of its own
    * (tests); without a slot, a new record is allocated.
    */
-  constructor(pfn: number, readonly store: PageStore = new PageStore(0), slot = store.allocate()) {
+  constructor(pfn: number, readonly store: PageStore = new PageStore(0), slot = store.allocate(pfn)) {
     this.pfn = pfn;
     this.slot = slot;
     this.d = store.d; this.i = store.i; this.b = store.b;
@@ -334,8 +314,8 @@ export function chunkShiftFor(expectedPages: number): number {
  * Records for every page of a model, in chunks of 2^chunkShift pages (16 k by default: 5 MB,
  * committed by the OS as they fill; a large run never copies what it already has), plus the
  * pages' holders (holder blocks) and pin lists (pins are rare: a list for pages that had
- * one). Records and holder blocks are in the replay core's memory (wasm/replay-core.ts), where
- * the core's loop reads and writes them too.
+ * one). Records and holder blocks are in the replay core's memory (wasm/replay-core.ts),
+ * where its loop reads and writes them too and creates pages of its own.
  */
 export class PageStore {
   /** Views of the core's memory (every record's fields are read and written through them). */
@@ -344,53 +324,42 @@ export class PageStore {
   readonly b: Uint8Array;
   /** Unmatched gets of the pages (see holders.ts). */
   readonly holders: HolderSlab;
-  private readonly slotMask: number;
-  /** Byte address of each chunk of records. */
-  private readonly chunks: number[] = [];
   /**
-   * Outstanding pins per slot, PIN_FIELDS numbers each in a plain array of numbers (undefined
-   * until the page's first pin; emptied, not dropped, at a new life). Not a Holder object per
-   * pin: the 1 GB bench trace pins 200 k times, and each pin lives long enough to be promoted
-   * (two objects with its boxed timestamp), which made pins a GC cost; not a shared empty
-   * list in every entry either: 400 k references to one object are 400 k slots for a
-   * compacting GC to update when that object moves.
+   * Outstanding pins by slot, PIN_FIELDS numbers each in a plain array of numbers (none until
+   * the page's first pin; emptied, not dropped, at a new life). Not a Holder object per pin:
+   * the 1 GB bench trace pins 200 k times, and each pin lives long enough to be promoted
+   * (two objects with its boxed timestamp), which made pins a GC cost. A map, not an array
+   * by slot: the core creates pages without telling this side.
    */
-  private readonly pins: (number[] | undefined)[] = [];
-  private used = 0;
+  private readonly pins = new Map<number, number[]>();
 
-  constructor(private readonly chunkShift = 14, readonly core = new ReplayCore()) {
-    this.slotMask = (1 << chunkShift) - 1;
-    core.x.chunkShift.value = chunkShift;
+  constructor(chunkShift = 14, readonly core = new ReplayCore()) {
+    core.x.setChunkShift(chunkShift);
     this.d = core.f64; this.i = core.i32; this.b = core.u8;
     this.holders = new HolderSlab(core);
   }
 
+  /** Pages created so far, here or by the core. */
+  get count(): number { return this.core.x.pageCount(); }
+
   /** A new page's handle, its record in the next free slot. */
   create(pfn: number): PageState {
-    return new PageState(pfn, this);
+    return new PageState(pfn, this, this.allocate(pfn));
   }
 
-  /** The next free slot, its record initialised. */
-  allocate(): number {
-    const slot = this.used++;
-    if ((slot & this.slotMask) === 0) {
-      const at = this.core.alloc(RECORD_BYTES << this.chunkShift, 'page records');
-      if (this.core.x.addRecordChunk(at) === 0) throw new PagetraceError('replay: too many chunks of page records for one replay');
-      this.chunks.push(at);
-    }
-    initRecord(this.d, this.i, this.recordAt(slot));
-    this.pins.push(undefined);
+  /** The next free slot, its record initialised with the page's pfn and loss epoch (not indexed: see PfnIndex). */
+  allocate(pfn = 0, lossEpoch = 0): number {
+    const slot = this.core.x.createPage(pfn, lossEpoch, 0);
+    if (slot < 0) this.core.outOfMemory('page records');
     return slot;
   }
 
   /** Byte address of the record of the page in slot. */
-  recordAt(slot: number): number {
-    return (this.chunks[slot >>> this.chunkShift] as number) + (slot & this.slotMask) * RECORD_BYTES;
-  }
+  recordAt(slot: number): number { return this.core.x.recordAddress(slot); }
 
   /** The page's outstanding pins, oldest first (a new array of new objects). */
   pinsOf(slot: number): Holder[] {
-    const list = this.pins[slot];
+    const list = this.pins.get(slot);
     const out: Holder[] = [];
     if (list === undefined) return out;
     for (let k = 0; k < list.length; k += PIN_FIELDS) out.push(holderAt(list, k));
@@ -399,32 +368,32 @@ export class PageStore {
 
   /** The page's oldest outstanding pin, or undefined. */
   oldestPin(slot: number): Holder | undefined {
-    const list = this.pins[slot];
+    const list = this.pins.get(slot);
     return list === undefined || list.length === 0 ? undefined : holderAt(list, 0);
   }
 
   /** When the page's oldest outstanding pin was taken (undefined: none), without a Holder. */
   oldestPinTs(slot: number): number | undefined {
-    const list = this.pins[slot];
+    const list = this.pins.get(slot);
     return list === undefined || list.length === 0 ? undefined : list[PIN_FIELDS - 1];
   }
 
   /** Forget a page's pins (a new life). */
   clearPins(slot: number): void {
-    const list = this.pins[slot];
+    const list = this.pins.get(slot);
     if (list !== undefined) list.length = 0;
   }
 
   /** Record an outstanding pin of the page in slot (no object per pin). */
   pushPin(slot: number, line: number, row: number, pid: number, commIndex: number, val: number, stackId: number, ts: number): void {
-    const list = this.pins[slot];
-    if (list === undefined) this.pins[slot] = [line, row, pid, commIndex, val, stackId, ts];
+    const list = this.pins.get(slot);
+    if (list === undefined) this.pins.set(slot, [line, row, pid, commIndex, val, stackId, ts]);
     else list.push(line, row, pid, commIndex, val, stackId, ts);
   }
 
   /** Forget the page's newest pin (an unpin); its timestamp, undefined when it had none. */
   popPinTs(slot: number): number | undefined {
-    const list = this.pins[slot];
+    const list = this.pins.get(slot);
     if (list === undefined || list.length === 0) return undefined;
     const ts = list[list.length - 1] as number;
     list.length -= PIN_FIELDS;

@@ -23,8 +23,8 @@ const FIXTURES = fileURLToPath(new URL('../../../../fixtures/guest-6.1/', import
 const CORE_FIELDS: [string, number][] = [
   ['D.ref', D.ref * 8], ['D.lastTs', D.lastTs * 8], ['D.lastRow', D.lastRow * 8], ['D.lastLine', D.lastLine * 8], ['D.maxRef', D.maxRef * 8],
   ['D.mapcount', D.mapcount * 8], ['D.maxMapcount', D.maxMapcount * 8], ['D.altTs', D.altTs * 8], ['D.altRow', D.altRow * 8],
-  ['D.firstTs', D.firstTs * 8], ['D.firstLine', D.firstLine * 8], ['D.lastFreeLine', D.lastFreeLine * 8], ['D.lastFreeRow', D.lastFreeRow * 8],
-  ['D.liveAllocLine', D.liveAllocLine * 8], ['D.liveAllocTs', D.liveAllocTs * 8], ['D.liveAllocRow', D.liveAllocRow * 8], ['D.perfLiveKb', D.perfLiveKb * 8],
+  ['D.firstTs', D.firstTs * 8], ['D.firstLine', D.firstLine * 8], ['D.pinMaxNs', D.pinMaxNs * 8], ['D.lastFreeLine', D.lastFreeLine * 8], ['D.lastFreeRow', D.lastFreeRow * 8],
+  ['D.liveAllocLine', D.liveAllocLine * 8], ['D.liveAllocTs', D.liveAllocTs * 8], ['D.liveAllocRow', D.liveAllocRow * 8], ['D.perfLiveKb', D.perfLiveKb * 8], ['D.pfn', D.pfn * 8],
   ['I.events', I.events * 4], ['I.gets', I.gets * 4], ['I.puts', I.puts * 4], ['I.syncEpoch', I.syncEpoch * 4], ['I.lastDelta', I.lastDelta * 4],
   ['I.pins', I.pins * 4], ['I.halfPinPid', I.halfPinPid * 4], ['I.lastCpu', I.lastCpu * 4], ['I.altCpu', I.altCpu * 4], ['I.lastPid', I.lastPid * 4],
   ['I.lastCommIndex', I.lastCommIndex * 4], ['I.lastStackId', I.lastStackId * 4], ['I.deviceIdle', I.deviceIdle * 4], ['I.inPageCache', I.inPageCache * 4],

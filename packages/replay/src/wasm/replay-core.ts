@@ -1,9 +1,9 @@
 /**
- * The replay core: the per-event loop of the replay's common case (page_ref gets, puts and
- * sets on ordinary pages that no detector would report) in WebAssembly (source: assembly/,
- * built by `pnpm build` into dist/wasm/replay-core.wasm), and the memory the model's page
- * records, holder blocks and pfn index live in, so that the JavaScript model (model/*.ts)
- * and the core read and write the same state. processor.ts lets the core run until an event
+ * The replay core: the per-event loop of the replay's common case (page_ref gets, puts,
+ * sets, freezes, order-0 allocations and frees that no detector would report) in WebAssembly
+ * (source: assembly/, built by `pnpm build` into dist/wasm/replay-core.wasm), and the pages
+ * themselves: records, pfn index and holder blocks live in its memory and are created there,
+ * so that the JavaScript model (model/*.ts) and the core read and write the same state. processor.ts lets the core run until an event
  * needs the full model, replays that one in JavaScript, and lets the core go on.
  *
  * Why: in JavaScript the replay spent ≈ 300 ns an event on the bench trace, most of it in
@@ -30,14 +30,18 @@ export interface CoreExports {
   holderPop(rec: number): void;
   holderClear(rec: number): void;
   holderEntry(rec: number, k: number): number;
-  addRecordChunk(at: number): number;
+  setChunkShift(shift: number): void;
+  pageCount(): number;
+  createPage(pfn: number, lossEpoch: number, indexed: number): number;
   recordAddress(slot: number): number;
+  indexGet(pfn: number): number;
+  indexAdd(pfn: number, slot: number): number;
   blockLayout(k: number): number;
   newBlock(): void;
   run(from: number, to: number, blockRow: number, rowBase: number, nextLost: number, lossEpoch: number): number;
-  chunkShift: Global; block: Global; lineAt: Global; lineSigned: Global; tsAt: Global; tsSigned: Global;
+  block: Global; lineAt: Global; lineSigned: Global; tsAt: Global; tsSigned: Global;
   cpuAt: Global; cpuShift: Global; pidAt: Global; commAt: Global; eventAt: Global; opsAt: Global; opsLength: Global;
-  flagBitsAt: Global; flagBitsLength: Global; indexAt: Global; indexShift: Global; indexMask: Global;
+  flagBitsAt: Global; flagBitsLength: Global; devicesAt: Global; deviceCount: Global;
   mapcountRaw: Global; hasRefEvents: Global; pageRefEvents: Global; coreEvents: Global;
 }
 
@@ -99,9 +103,12 @@ export class ReplayCore {
   /** Address of a new zeroed region of `bytes` bytes (64-byte aligned), for `what`. */
   alloc(bytes: number, what: string): number {
     const at = this.x.alloc(bytes);
-    if (at === 0) {
-      throw new PagetraceError(`replay: the page model is out of memory (${this.u8.length / 2 ** 20} MiB) while allocating ${what}: the trace touches more pages than one replay can follow`);
-    }
+    if (at === 0) this.outOfMemory(what);
     return at;
+  }
+
+  /** The error of a replay whose pages do not fit the core's memory. */
+  outOfMemory(what: string): never {
+    throw new PagetraceError(`replay: the page model is out of memory (${this.u8.length / 2 ** 20} MiB) while allocating ${what}: the trace touches more pages than one replay can follow`);
   }
 }
