@@ -5,7 +5,7 @@
  * (src/processor.ts) replays that event with the full model and detectors, then calls run
  * again from the next. What run does to a page is exactly what PageModel.touch and apply do
  * for such an event (src/model/model.ts); everything it declines stays JavaScript's:
- * high-order allocations and frees, failed freezes, pins, anything on a frozen page but its
+ * high-order allocations and frees, failed freezes, unpins without pins, anything on a frozen page but its
  * unfreeze, allocations and frees of device pages, the first event of a device page, any
  * event a detector might report, events past a lost-events marker.
  *
@@ -19,6 +19,7 @@
 import * as R from './record';
 import { holderClear, holderPop, holderPush, holderSpare } from './holders';
 import { createPage, lookup, recordOf, touchBucket } from './pages';
+import { pinClear, pinPopTs, pinPush, pinRoom } from './pins';
 
 // Operations (src/model/ops.ts OP), MAPPING kinds and FLAG bits (src/model/model.ts), HAS bits (io/decoded-batch.ts).
 const REF_SET: u32 = 1; const REF_MOD: u32 = 2; const REF_MOD_TEST: u32 = 3; const REF_MOD_RETURN: u32 = 4; const REF_MOD_UNLESS: u32 = 5;
@@ -166,13 +167,13 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     const rec = recordOf(slot);
     // A frozen page takes only its unfreeze here (anything else on it is a finding or a THP split).
     if ((load<u8>(rec + R.B_FROZEN) != 0) != (op == REF_UNFREEZE)) return i;
-    const declined = op >= ALLOC ? declinesLife(b, i, op, rec) : declinesRef(b, i, op, rec);
+    const pid = load<i32>(<usize>pidAt + (<usize>r << 2));
+    const declined = op >= ALLOC ? declinesLife(b, i, op, rec) : declinesRef(b, i, op, rec, pid);
     if (declined) return i;
 
     const row = rowBase + <f64>i;
     const ts = int64At(tsAt, r, tsSigned);
     const cpu = cpuShift == 1 ? <i32>load<u16>(<usize>cpuAt + (<usize>r << 1)) : load<i32>(<usize>cpuAt + (<usize>r << 2));
-    const pid = load<i32>(<usize>pidAt + (<usize>r << 2));
     const comm = load<i32>(<usize>commAt + (<usize>r << 2));
     const stack = load<i32>(b + STACK + (<usize>i << 2));
     touch(rec, op, line, ts, row, cpu, pid, comm, stack);
@@ -192,16 +193,17 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
   return flagsIndex < flagBitsLength ? <u32>load<u8>(<usize>flagBitsAt + <usize>flagsIndex) : 255;
 }
 
-/** page_ref event i would need JS: a pin or unpin, a failed freeze, a new life with pins, or a finding a detector might report. */
-function declinesRef(b: usize, i: i32, op: u32, rec: usize): bool {
+/** page_ref event i would need JS: an unpin without a pin, a pin with a full pin array, a failed freeze, or a finding a detector might report. */
+function declinesRef(b: usize, i: i32, op: u32, rec: usize, pid: i32): bool {
   const bits = flagBitsOf(b, i);
   if (bits == 255) return true;
   const has = <u32>load<u8>(b + HAS + <usize>i);
   const v = load<i32>(b + VAL + (<usize>i << 2));
   const ret = load<i32>(b + RET + (<usize>i << 2));
   const count = load<i32>(b + COUNT + (<usize>i << 2));
-  // FOLL_PIN and unpin (and the second half of a 1 + 1023 pin) keep pin lists: JS.
-  if (v == GUP_PIN_COUNTING_BIAS || v == GUP_PIN_COUNTING_BIAS - 1 || v == -GUP_PIN_COUNTING_BIAS) return true;
+  // An unpin without a pin (pin_underflow); a pin whose page's pin array is full (JS grows it).
+  if (v == -GUP_PIN_COUNTING_BIAS && load<i32>(rec + R.I_PINS) == 0) return true;
+  if (pinning(rec, v, pid) && !pinRoom(rec)) return true;
   if (op == REF_FREEZE && ret != 1) return true; // migration_blocked, count_discontinuity
   const kind = <u32>load<u8>(b + MAPPING + <usize>i);
   const hasVal = (has & HAS_VAL) != 0;
@@ -226,8 +228,12 @@ function declinesRef(b: usize, i: i32, op: u32, rec: usize): bool {
   if ((has & HAS_COUNT) != 0 && (has & HAS_MAPCOUNT) != 0 && mapcountMeaningful(kind, bits)
     && mappings(load<i32>(b + MAPCOUNT + (<usize>i << 2))) > <f64>count) return true; // mapcount_exceeds_refcount
   if (refKnown && hasVal && changes && hasAfter && <f64>after != ref + <f64>v) return true; // count_discontinuity
-  // page_ref_set that starts a new life of a page with pins: JS empties the pin list.
-  return op == REF_SET && startsLife(rec, v) && load<i32>(rec + R.I_PINS) != 0;
+  return false;
+}
+
+/** countPinsAndRefs's test: a FOLL_PIN (+1024, or +1023 after this task's +1 by mod_unless). */
+@inline function pinning(rec: usize, v: i32, pid: i32): bool {
+  return v == GUP_PIN_COUNTING_BIAS || (v == GUP_PIN_COUNTING_BIAS - 1 && load<i32>(rec + R.I_HALF_PIN_PID) == pid);
 }
 
 /** applySet's idleNow: the count is unknown, at most the device idle count, or the page is free. */
@@ -242,11 +248,11 @@ function declinesRef(b: usize, i: i32, op: u32, rec: usize): bool {
 
 /**
  * Allocation or free event i would need JS: a high-order block (the model keeps those in a
- * map), a new life with pins, or a finding (free_with_references, double_free).
+ * map), device memory, or a finding (free_with_references, double_free).
  */
 function declinesLife(b: usize, i: i32, op: u32, rec: usize): bool {
   if (flagBitsOf(b, i) != 0 || load<u8>(rec + R.B_DEVICE) != 0) return true; // flags on an allocation or free, device memory: JS
-  if (load<i32>(b + ORDER + (<usize>i << 2)) > 0 || load<i32>(rec + R.I_PINS) != 0) return true;
+  if (load<i32>(b + ORDER + (<usize>i << 2)) > 0) return true;
   if (op == ALLOC) return false;
   const buddy = <u32>load<u8>(rec + R.B_BUDDY);
   if (buddy == BUDDY_FREE) return !pairedFree(rec, op); // double_free unless the second report of one free
@@ -333,16 +339,9 @@ function applyRef(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row
     resync(rec, op, has, ret, count, lossEpoch);
     store<f64>(rec + R.D_REF, 0);
   } else if (op != REF_MOD_UNLESS || ret != 0) {
-    // applyDelta (the page is not frozen, not device memory, and v is not a pin)
+    // applyDelta (the page is not frozen)
     store<i32>(rec + R.I_LAST_DELTA, v);
-    store<i32>(rec + R.I_HALF_PIN_PID, op == REF_MOD_UNLESS && v == 1 ? pid : -1);
-    if (v > 0) {
-      store<i32>(rec + R.I_GETS, load<i32>(rec + R.I_GETS) + 1);
-      holderPush(rec, line, row, <f64>pid, <f64>comm, <f64>v, <f64>stack, ts);
-    } else if (v < 0) {
-      store<i32>(rec + R.I_PUTS, load<i32>(rec + R.I_PUTS) + 1);
-      holderPop(rec);
-    }
+    countPinsAndRefs(rec, op, v, line, ts, row, pid, comm, stack);
     if (load<u8>(rec + R.B_REF_KNOWN) != 0) store<f64>(rec + R.D_REF, load<f64>(rec + R.D_REF) + <f64>v);
     resync(rec, op, has, ret, count, lossEpoch);
     if (load<u8>(rec + R.B_DEVICE) != 0 && load<u8>(rec + R.B_DEVICE_IN_USE) != 0 && load<f64>(rec + R.D_REF) <= <f64>load<i32>(rec + R.I_DEVICE_IDLE) && v < 0) {
@@ -352,6 +351,39 @@ function applyRef(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row
     store<i32>(rec + R.I_HALF_PIN_PID, -1);
   }
   store<u8>(rec + R.B_SET_ALLOC_PENDING, 0);
+}
+
+/** PageModel.countPinsAndRefs: a pin, an unpin, a get or a put (run made room for a pin). */
+function countPinsAndRefs(rec: usize, op: u32, v: i32, line: f64, ts: f64, row: f64, pid: i32, comm: i32, stack: i32): void {
+  if (pinning(rec, v, pid)) {
+    if (v != GUP_PIN_COUNTING_BIAS) { store<i32>(rec + R.I_GETS, load<i32>(rec + R.I_GETS) - 1); holderPop(rec); }
+    store<i32>(rec + R.I_PIN_COUNT, load<i32>(rec + R.I_PIN_COUNT) + 1);
+    store<i32>(rec + R.I_PINS, load<i32>(rec + R.I_PINS) + 1);
+    pinPush(rec, line, row, <f64>pid, <f64>comm, <f64>GUP_PIN_COUNTING_BIAS, <f64>stack, ts);
+    holderPush(rec, line, row, <f64>pid, <f64>comm, <f64>GUP_PIN_COUNTING_BIAS, <f64>stack, ts);
+    store<i32>(rec + R.I_HALF_PIN_PID, -1);
+    return;
+  }
+  store<i32>(rec + R.I_HALF_PIN_PID, op == REF_MOD_UNLESS && v == 1 ? pid : -1);
+  if (v == -GUP_PIN_COUNTING_BIAS) {
+    store<i32>(rec + R.I_UNPIN_COUNT, load<i32>(rec + R.I_UNPIN_COUNT) + 1);
+    const pins = load<i32>(rec + R.I_PINS);
+    if (pins > 0) {
+      store<i32>(rec + R.I_PINS, pins - 1);
+      let start = pinPopTs(rec);
+      if (isNaN(start)) start = ts;
+      if (ts - start > load<f64>(rec + R.D_PIN_MAX_NS)) store<f64>(rec + R.D_PIN_MAX_NS, ts - start);
+    }
+    holderPop(rec);
+    return;
+  }
+  if (v > 0) {
+    store<i32>(rec + R.I_GETS, load<i32>(rec + R.I_GETS) + 1);
+    holderPush(rec, line, row, <f64>pid, <f64>comm, <f64>v, <f64>stack, ts);
+  } else if (v < 0) {
+    store<i32>(rec + R.I_PUTS, load<i32>(rec + R.I_PUTS) + 1);
+    holderPop(rec);
+  }
 }
 
 /** What a mapping= value says of the page's backing (PageModel.apply). */
@@ -431,9 +463,11 @@ function applyLife(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, ro
   store<i32>(rec + R.I_SYNC_EPOCH, lossEpoch);
 }
 
-/** PageModel.newLife for a page without pins (run leaves pages with pins to JS). */
+/** PageModel.newLife. */
 function newLife(rec: usize): void {
   holderClear(rec);
+  if (load<i32>(rec + R.I_PINS) != 0) pinClear(rec);
+  store<i32>(rec + R.I_PINS, 0);
   store<u8>(rec + R.B_LAST_FREE_OP, 0);
   store<u8>(rec + R.B_FROZEN, 0);
   store<u8>(rec + R.B_SPLITTING, 0);

@@ -1,6 +1,7 @@
 export { alloc } from './heap';
 export { fieldOffset } from './record';
 export { addHolderChunk, holderClear, holderEntry, holderPop, holderPush, holderSpare } from './holders';
+export { pinClear, pinEntry, pinLength, pinPopTs, pinPush } from './pins';
 export { createPage, indexAdd, indexGet, pageCount, recordAddress, setChunkShift } from './pages';
 export {
   blockLayout, block, lineAt, lineSigned, tsAt, tsSigned, cpuAt, cpuShift, pidAt, commAt, eventAt, opsAt, opsLength, flagBitsAt,

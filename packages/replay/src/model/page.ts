@@ -34,7 +34,7 @@ export const RECORD_BYTES = 320;
  *
  * Layout: bytes 0-175 hold every field a page_ref, free or CPU-changing event reads or
  * writes (D 0-9, I 20-37, B 152-175), so an event touches three cache lines of the record
- * (the lines PageModel.warm loads ahead); bytes 176-299 hold what allocations, frees, pins,
+ * (the lines the core's look-ahead loads); bytes 176-307 hold what allocations, frees, pins,
  * findings and the outputs use. (Before round 4 the holder ring and the alt* fields of the
  * reordering tolerance sat in the fourth and fifth lines: most get/put events and every
  * change of CPU missed a line the look-ahead had not loaded.)
@@ -57,6 +57,8 @@ export const enum I {
   // bytes 256-299: allocation/free/pin bookkeeping, findings
   anomalies = 64, pinCount = 65, unpinCount = 66, allocs = 67, frees = 68, perfLive = 69, liveAllocs = 70, liveAllocStack = 71,
   liveAllocPid = 72, liveAllocCommIndex = 73,
+  // the page's outstanding pins: their array in the core's memory, its capacity and length (assembly/pins.ts)
+  pinList = 74, pinCapacity = 75, pinLength = 76,
 }
 
 /** Uint8 fields (byte offset from the record start, bytes 152-175): booleans (0/1) and small codes. */
@@ -65,9 +67,6 @@ export const enum B {
   fileBacked = 160, swapCache = 161, deviceInUse = 162, allocSeen = 163, setAllocPending = 164, lastFreeOp = 165, captured = 166, perfEntry = 167,
   buddySeen = 168, refSeen = 169, /* 170: free */ lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
 }
-
-/** Numbers per outstanding pin in a PageStore's pin list: line, row, pid, commIndex, val, stackId, ts. */
-const PIN_FIELDS = 7;
 
 /** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
 const DEVICE_KINDS: (DeviceKind | null)[] = [null, 'fsdax', 'device_private', 'device_coherent', 'device_generic', 'p2pdma', 'unknown'];
@@ -313,9 +312,9 @@ export function chunkShiftFor(expectedPages: number): number {
 /**
  * Records for every page of a model, in chunks of 2^chunkShift pages (16 k by default: 5 MB,
  * committed by the OS as they fill; a large run never copies what it already has), plus the
- * pages' holders (holder blocks) and pin lists (pins are rare: a list for pages that had
- * one). Records and holder blocks are in the replay core's memory (wasm/replay-core.ts),
- * where its loop reads and writes them too and creates pages of its own.
+ * pages' holders (holder blocks) and pin arrays (pins are rare: an array for pages that had
+ * one). All of it is in the replay core's memory (wasm/replay-core.ts), where its loop reads
+ * and writes them too and creates pages of its own.
  */
 export class PageStore {
   /** Views of the core's memory (every record's fields are read and written through them). */
@@ -324,14 +323,6 @@ export class PageStore {
   readonly b: Uint8Array;
   /** Unmatched gets of the pages (see holders.ts). */
   readonly holders: HolderSlab;
-  /**
-   * Outstanding pins by slot, PIN_FIELDS numbers each in a plain array of numbers (none until
-   * the page's first pin; emptied, not dropped, at a new life). Not a Holder object per pin:
-   * the 1 GB bench trace pins 200 k times, and each pin lives long enough to be promoted
-   * (two objects with its boxed timestamp), which made pins a GC cost. A map, not an array
-   * by slot: the core creates pages without telling this side.
-   */
-  private readonly pins = new Map<number, number[]>();
 
   constructor(chunkShift = 14, readonly core = new ReplayCore()) {
     core.x.setChunkShift(chunkShift);
@@ -359,44 +350,34 @@ export class PageStore {
 
   /** The page's outstanding pins, oldest first (a new array of new objects). */
   pinsOf(slot: number): Holder[] {
-    const list = this.pins.get(slot);
+    const rec = this.recordAt(slot);
     const out: Holder[] = [];
-    if (list === undefined) return out;
-    for (let k = 0; k < list.length; k += PIN_FIELDS) out.push(holderAt(list, k));
+    for (let k = 0; k < this.core.x.pinLength(rec); k++) out.push(holderAt(this.d, this.core.x.pinEntry(rec, k) / 8));
     return out;
   }
 
   /** The page's oldest outstanding pin, or undefined. */
   oldestPin(slot: number): Holder | undefined {
-    const list = this.pins.get(slot);
-    return list === undefined || list.length === 0 ? undefined : holderAt(list, 0);
+    const rec = this.recordAt(slot);
+    return this.core.x.pinLength(rec) === 0 ? undefined : holderAt(this.d, this.core.x.pinEntry(rec, 0) / 8);
   }
 
   /** When the page's oldest outstanding pin was taken (undefined: none), without a Holder. */
   oldestPinTs(slot: number): number | undefined {
-    const list = this.pins.get(slot);
-    return list === undefined || list.length === 0 ? undefined : list[PIN_FIELDS - 1];
+    return this.oldestPin(slot)?.ts;
   }
 
   /** Forget a page's pins (a new life). */
-  clearPins(slot: number): void {
-    const list = this.pins.get(slot);
-    if (list !== undefined) list.length = 0;
-  }
+  clearPins(slot: number): void { this.core.x.pinClear(this.recordAt(slot)); }
 
-  /** Record an outstanding pin of the page in slot (no object per pin). */
+  /** Record an outstanding pin of the page in slot (in the core's memory, see assembly/pins.ts). */
   pushPin(slot: number, line: number, row: number, pid: number, commIndex: number, val: number, stackId: number, ts: number): void {
-    const list = this.pins.get(slot);
-    if (list === undefined) this.pins.set(slot, [line, row, pid, commIndex, val, stackId, ts]);
-    else list.push(line, row, pid, commIndex, val, stackId, ts);
+    if (this.core.x.pinPush(this.recordAt(slot), line, row, pid, commIndex, val, stackId, ts) === 0) this.core.outOfMemory('pins');
   }
 
   /** Forget the page's newest pin (an unpin); its timestamp, undefined when it had none. */
   popPinTs(slot: number): number | undefined {
-    const list = this.pins.get(slot);
-    if (list === undefined || list.length === 0) return undefined;
-    const ts = list[list.length - 1] as number;
-    list.length -= PIN_FIELDS;
-    return ts;
+    const ts = this.core.x.pinPopTs(this.recordAt(slot));
+    return Number.isNaN(ts) ? undefined : ts;
   }
 }

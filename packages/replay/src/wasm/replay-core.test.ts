@@ -31,6 +31,7 @@ const CORE_FIELDS: [string, number][] = [
   ['I.frozenExpected', I.frozenExpected * 4], ['I.holderBlock', I.holderBlock * 4], ['I.holderHead', I.holderHead * 4], ['I.holderCount', I.holderCount * 4],
   ['I.allocs', I.allocs * 4], ['I.frees', I.frees * 4], ['I.perfLive', I.perfLive * 4], ['I.liveAllocs', I.liveAllocs * 4],
   ['I.liveAllocStack', I.liveAllocStack * 4], ['I.liveAllocPid', I.liveAllocPid * 4], ['I.liveAllocCommIndex', I.liveAllocCommIndex * 4],
+  ['I.pinList', I.pinList * 4], ['I.pinCapacity', I.pinCapacity * 4], ['I.pinLength', I.pinLength * 4], ['I.pinCount', I.pinCount * 4], ['I.unpinCount', I.unpinCount * 4],
   ['B.buddy', B.buddy], ['B.refKnown', B.refKnown], ['B.frozen', B.frozen], ['B.splitting', B.splitting], ['B.lastFlagBits', B.lastFlagBits],
   ['B.lastMappingKind', B.lastMappingKind], ['B.anonSeen', B.anonSeen], ['B.fileBacked', B.fileBacked], ['B.swapCache', B.swapCache],
   ['B.deviceInUse', B.deviceInUse], ['B.allocSeen', B.allocSeen], ['B.setAllocPending', B.setAllocPending], ['B.lastFreeOp', B.lastFreeOp],

@@ -30,6 +30,11 @@ export interface CoreExports {
   holderPop(rec: number): void;
   holderClear(rec: number): void;
   holderEntry(rec: number, k: number): number;
+  pinPush(rec: number, line: number, row: number, pid: number, commIndex: number, val: number, stackId: number, ts: number): number;
+  pinPopTs(rec: number): number;
+  pinClear(rec: number): void;
+  pinLength(rec: number): number;
+  pinEntry(rec: number, k: number): number;
   setChunkShift(shift: number): void;
   pageCount(): number;
   createPage(pfn: number, lossEpoch: number, indexed: number): number;
