@@ -19,6 +19,7 @@
 import * as R from './record';
 import { holderClear, holderPop, holderPush, holderSpare } from './holders';
 import { createPage, lookup, recordOf, touchBucket } from './pages';
+import { block, FLAGS, HAS, MAPCOUNT, MAPPING, ORDER, PFN, PFN_END, RET, SLOTS, STACK, COUNT, VAL } from './block';
 import { pinClear, pinPopTs, pinPush, pinRoom } from './pins';
 
 // Operations (src/model/ops.ts OP), MAPPING kinds and FLAG bits (src/model/model.ts), HAS bits (io/decoded-batch.ts).
@@ -30,33 +31,6 @@ const HAS_COUNT: u32 = 1; const HAS_MAPCOUNT: u32 = 2; const HAS_VAL: u32 = 4; c
 const BUDDY_ALLOCATED: u32 = 1; const BUDDY_FREE: u32 = 2;
 const GUP_PIN_COUNTING_BIAS: i32 = 1024;
 
-// The block's decoded rows (offsets from `block`).
-export const BLOCK_ROWS: i32 = 1024;
-const PFN: usize = 0;
-const PFN_END: usize = PFN + 8 * BLOCK_ROWS;
-const ORDER: usize = PFN_END + 8 * BLOCK_ROWS;
-const FLAGS: usize = ORDER + 4 * BLOCK_ROWS;
-const STACK: usize = FLAGS + 4 * BLOCK_ROWS;
-const COUNT: usize = STACK + 4 * BLOCK_ROWS;
-const MAPCOUNT: usize = COUNT + 4 * BLOCK_ROWS;
-const VAL: usize = MAPCOUNT + 4 * BLOCK_ROWS;
-const RET: usize = VAL + 4 * BLOCK_ROWS;
-const SLOTS: usize = RET + 4 * BLOCK_ROWS;
-const HAS: usize = SLOTS + 4 * BLOCK_ROWS;
-const MAPPING: usize = HAS + BLOCK_ROWS;
-const BLOCK_BYTES: usize = MAPPING + BLOCK_ROWS;
-
-/** [pfn, pfnEnd, order, flags, stack, count, mapcount, val, ret, slots, has, mappingKind, bytes] offsets of the block. */
-export function blockLayout(k: i32): i32 {
-  switch (k) {
-    case 0: return <i32>PFN; case 1: return <i32>PFN_END; case 2: return <i32>ORDER; case 3: return <i32>FLAGS;
-    case 4: return <i32>STACK; case 5: return <i32>COUNT; case 6: return <i32>MAPCOUNT; case 7: return <i32>VAL;
-    case 8: return <i32>RET; case 9: return <i32>SLOTS; case 10: return <i32>HAS; case 11: return <i32>MAPPING;
-    default: return <i32>BLOCK_BYTES;
-  }
-}
-
-export let block: i32 = 0;
 export let lineAt: i32 = 0; export let lineSigned: i32 = 0;
 export let tsAt: i32 = 0; export let tsSigned: i32 = 1;
 /** cpu values and log2 of their width in bytes (Uint16: 1, Int32: 2). */

@@ -3,7 +3,9 @@ export { fieldOffset } from './record';
 export { addHolderChunk, holderClear, holderEntry, holderPop, holderPush, holderSpare } from './holders';
 export { pinClear, pinEntry, pinLength, pinPopTs, pinPush } from './pins';
 export { createPage, indexAdd, indexGet, pageCount, recordAddress, setChunkShift } from './pages';
+export { blockLayout, block } from './block';
+export { columnTable, fill } from './fill';
 export {
-  blockLayout, block, lineAt, lineSigned, tsAt, tsSigned, cpuAt, cpuShift, pidAt, commAt, eventAt, opsAt, opsLength, flagBitsAt,
+  lineAt, lineSigned, tsAt, tsSigned, cpuAt, cpuShift, pidAt, commAt, eventAt, opsAt, opsLength, flagBitsAt,
   flagBitsLength, devicesAt, deviceCount, mapcountRaw, hasRefEvents, pageRefEvents, coreEvents, newBlock, run,
 } from './core';

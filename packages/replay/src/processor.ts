@@ -86,6 +86,8 @@ export interface ReplayResult {
 
 export interface Replayer {
   pushBatch(batch: RecordBatch): void;
+  /** A buffer for reading batches into: where the replay core reads their columns without a copy (batches elsewhere are copied there). */
+  batchBuffer(bytes: number): Uint8Array;
   finish(): ReplayResult;
 }
 
@@ -166,6 +168,11 @@ export class ReplayProcessor implements Replayer {
     this.useTime = meta.clock.kind === 'ns';
   }
 
+  batchBuffer(bytes: number): Uint8Array {
+    const at = this.core.alloc(bytes, 'a batch buffer');
+    return this.core.u8.subarray(at, at + bytes);
+  }
+
   pushBatch(batch: RecordBatch): void {
     if (batch.numRows === 0) return;
     const cols = new BatchColumns(batch);
@@ -179,7 +186,7 @@ export class ReplayProcessor implements Replayer {
     const n = batch.numRows;
     for (let from = 0; from < n; from += BLOCK_ROWS) {
       const count = Math.min(BLOCK_ROWS, n - from);
-      d.fill(from, count, cols);
+      d.fill(from, count);
       this.replayBlock(d, from, flagBits);
     }
     this.end = { ts: int64At(d.tsWords, n - 1, d.tsSigned), line: int64At(d.lineWords, n - 1, d.lineSigned), row: this.row - 1 };

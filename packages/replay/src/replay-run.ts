@@ -66,10 +66,10 @@ export async function forEachBatchPrefetched(path: string, fn: (batch: RecordBat
 
 /**
  * Call fn on every batch of an Arrow IPC file, the next batch's read overlapping fn's work,
- * each batch read into one of two reused buffers (io/batch-file.ts): the batch is valid only
- * during fn. Files in the IPC stream format are read by forEachBatchPrefetched.
+ * each batch read into one of two reused buffers (io/batch-file.ts; made by newBuffer when
+ * given): the batch is valid only during fn. Files in the IPC stream format are read by forEachBatchPrefetched.
  */
-export async function forEachBatch(path: string, fn: (batch: RecordBatch) => void): Promise<void> {
+export async function forEachBatch(path: string, fn: (batch: RecordBatch) => void, newBuffer?: (bytes: number) => Uint8Array): Promise<void> {
   if (!existsSync(path)) throw new PagetraceError('file not found', { file: path });
   // Errors of fn (the replay's own) pass through; errors of reading name the file.
   const failed: { error?: unknown } = {};
@@ -77,7 +77,7 @@ export async function forEachBatch(path: string, fn: (batch: RecordBatch) => voi
   try {
     read = await forEachBatchReusing(path, (batch) => {
       try { fn(batch); } catch (e) { failed.error = e; throw e; }
-    });
+    }, newBuffer);
   } catch (e) {
     if ('error' in failed || isPagetraceError(e)) throw e;
     throw new PagetraceError(`not a readable Arrow IPC file (${(e as Error).message}); re-run \`pagetrace ingest\``, { file: path });
@@ -107,7 +107,7 @@ export async function replayRun(runDir: string, opts: ReplayOptions = {}, hooks:
   await removeStaleTemporaries(runDir);
   const stacks = await loadStacks(runDir);
   const replayer = createReplayer(meta, opts, { frames: (id) => stacks[id] ?? [], ...hooks });
-  await forEachBatch(join(runDir, RUN_FILES.events), (batch) => replayer.pushBatch(batch));
+  await forEachBatch(join(runDir, RUN_FILES.events), (batch) => replayer.pushBatch(batch), (bytes) => replayer.batchBuffer(bytes));
   const result = replayer.finish();
   // replay.json goes first and comes back last: its presence marks anomalies/pages of one replay.
   await rm(join(runDir, RUN_FILES.replay), { force: true });

@@ -104,10 +104,12 @@ function isArrowFile(fd: number, size: number): boolean {
 /**
  * Call fn on every record batch of the Arrow IPC file at path, in order, reading batch k+1
  * while fn works on batch k. The batch is valid only during fn (its buffers are reused).
+ * newBuffer makes the two buffers (the replay's are in its core's memory, where the core
+ * reads the columns in place).
  * Returns false, having read nothing, when the file is not in the IPC file format or this
  * Arrow version has no synchronous file reader (the caller reads it another way).
  */
-export async function forEachBatchReusing(path: string, fn: (batch: RecordBatch) => void): Promise<boolean> {
+export async function forEachBatchReusing(path: string, fn: (batch: RecordBatch) => void, newBuffer: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)): Promise<boolean> {
   const fd = openSync(path, 'r');
   let inFlight: Promise<void> | null = null;
   try {
@@ -119,13 +121,13 @@ export async function forEachBatchReusing(path: string, fn: (batch: RecordBatch)
     reader.open();
     const footer = reader.footer;
     if (footer === null) throw new Error('no footer');
-    const buffers = [new Uint8Array(0), new Uint8Array(0)];
+    const buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
     const regionOf = (k: number): Region | null => {
       const block = footer.getRecordBatch(k);
       if (block === null) return null;
       const length = block.metaDataLength + block.bodyLength;
       const slot = k & 1;
-      if ((buffers[slot] as Uint8Array).length < length) buffers[slot] = new Uint8Array(length);
+      if ((buffers[slot] as Uint8Array).length < length) buffers[slot] = newBuffer(length);
       return { start: block.offset, bytes: (buffers[slot] as Uint8Array).subarray(0, length) };
     };
     const n = footer.numRecordBatches;

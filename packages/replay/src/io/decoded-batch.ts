@@ -8,8 +8,7 @@
  * are allocated once for a block's rows and reused from block to block: no garbage per batch, and
  * nothing of the batch is kept past it (its buffers are reused by the reader, io/batch-file.ts).
  */
-import { Int64Col, NumCol, DictCol, int64At, isNullAt } from './columns.js';
-import { MAPPING } from '../model/model.js';
+import type { DictCol, Int64Col, NumCol } from './columns.js';
 import type { ReplayCore } from '../wasm/replay-core.js';
 
 /**
@@ -63,9 +62,9 @@ export class DecodedBatch {
   readonly has: Uint8Array;
   /** MAPPING.* of the row's page->mapping (UNKNOWN when null): all the model needs of the pointer. */
   readonly mappingKind: Uint8Array;
-  /** The batch's never-null columns as the core reads them (bind copies them there), and its tables. */
-  private batchAt = 0;
-  private batchBytes = 0;
+  /** Where bind copies a batch's columns that are not in the core's memory already, and the dictionary tables. */
+  private copiesAt = 0;
+  private copiesBytes = 0;
   private tablesAt = 0;
   private tablesBytes = 0;
 
@@ -87,8 +86,12 @@ export class DecodedBatch {
     this.has = u8(10); this.mappingKind = u8(11);
   }
 
-  /** Point the never-null columns at a batch (its required columns, checked by the caller) and its event names' operations. */
-  bind(c: { line: Int64Col; ts: Int64Col; cpu: NumCol; pid: NumCol; comm: DictCol; event: DictCol }, ops: readonly number[]): void {
+  /**
+   * Point the decoding at a batch (its required columns checked by the caller) and its event
+   * names' operations. The core reads every column where it is: in place when the batch was
+   * read into its memory (Replayer.batchBuffer), else from a copy made here.
+   */
+  bind(c: BoundColumns, ops: readonly number[]): void {
     const line = c.line.raw();
     const ts = c.ts.raw();
     this.lineWords = line.words; this.lineSigned = line.signed;
@@ -98,30 +101,47 @@ export class DecodedBatch {
     this.commIndices = c.comm.raw().indices;
     this.eventIndices = c.event.raw().indices;
     this.opOfEvent = Uint8Array.from(ops);
-    this.copyForCore();
-  }
-
-  /**
-   * The never-null columns into the core's memory (one copy per batch: the core reads them
-   * at the event's row as the processor's decode() does).
-   */
-  private copyForCore(): void {
     const x = this.core.x;
-    const columns: ArrayBufferView[] = [this.lineWords, this.tsWords, cpuAsInt(this.cpuValues), asView(this.pidValues), this.commIndices, this.eventIndices];
-    let bytes = 0;
-    for (const c of columns) bytes += (c.byteLength + 63) & ~63;
-    if (bytes > this.batchBytes) { this.batchBytes = Math.max(bytes, 2 * this.batchBytes); this.batchAt = this.core.alloc(this.batchBytes, 'batch columns'); }
-    const addresses: number[] = [];
-    let at = this.batchAt;
-    for (const c of columns) {
-      this.core.u8.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
-      addresses.push(at);
-      at += (c.byteLength + 63) & ~63;
-    }
-    [x.lineAt.value, x.tsAt.value, x.cpuAt.value, x.pidAt.value, x.commAt.value, x.eventAt.value] = addresses as [number, number, number, number, number, number];
+    const cpu = intArray(this.cpuValues, true);
+    const placed = this.place([this.lineWords, this.tsWords, cpu, intArray(this.pidValues, false), this.commIndices, this.eventIndices, ...nullableViews(c)]);
+    [x.lineAt.value, x.tsAt.value, x.cpuAt.value, x.pidAt.value, x.commAt.value, x.eventAt.value] = placed.splice(0, 6) as [number, number, number, number, number, number];
     x.lineSigned.value = this.lineSigned ? 1 : 0;
     x.tsSigned.value = this.tsSigned ? 1 : 0;
-    x.cpuShift.value = (columns[2] as ArrayBufferView & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT === 2 ? 1 : 2;
+    x.cpuShift.value = cpu.BYTES_PER_ELEMENT === 2 ? 1 : 2;
+    // The nullable columns' table (assembly/fill.ts): values, bitmap (0: none), offset, kind.
+    const table = this.core.x.columnTable() / 4;
+    nullableColumns(c).forEach((col, k) => {
+      const t = table + 4 * k;
+      const i32 = this.core.i32;
+      if (col === null) { i32[t] = 0; i32[t + 1] = 0; i32[t + 2] = 0; i32[t + 3] = KIND_ABSENT; return; }
+      i32[t] = placed.shift() as number;
+      i32[t + 1] = col.raw().bitmap === null ? 0 : (placed.shift() as number);
+      i32[t + 2] = col.raw().offset;
+      i32[t + 3] = kindOf(col);
+    });
+  }
+
+  /** Rows [from, from + n) of the bound batch into the block's arrays (assembly/fill.ts). */
+  fill(from: number, n: number): void {
+    if (n > BLOCK_ROWS) throw new RangeError(`DecodedBatch: ${n} rows in one block, at most ${BLOCK_ROWS}`);
+    this.length = n;
+    this.core.x.fill(from, n);
+  }
+
+  /** Addresses of the views in the core's memory: their own, or of copies made in this batch's region. */
+  private place(views: ArrayBufferView[]): number[] {
+    const mine = this.core.u8.buffer;
+    let bytes = 0;
+    for (const v of views) if (v.buffer !== mine) bytes += (v.byteLength + 63) & ~63;
+    if (bytes > this.copiesBytes) { this.copiesBytes = Math.max(bytes, 2 * this.copiesBytes); this.copiesAt = this.core.alloc(this.copiesBytes, 'batch columns'); }
+    let at = this.copiesAt;
+    return views.map((v) => {
+      if (v.buffer === mine) return v.byteOffset;
+      this.core.u8.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
+      const placedAt = at;
+      at += (v.byteLength + 63) & ~63;
+      return placedAt;
+    });
   }
 
   /** The operation per event-dictionary id and the FLAG_* bits per flags-dictionary id (null: none), where the core reads them. */
@@ -136,122 +156,51 @@ export class DecodedBatch {
     x.opsAt.value = this.tablesAt; x.opsLength.value = ops.length;
     x.flagBitsAt.value = flagsAt; x.flagBitsLength.value = flags.length;
   }
-
-  /**
-   * Rows [from, from + n) of a batch whose columns were located by the caller (required ones
-   * checked there) into the arrays' first n entries. The replay decodes a batch a block of
-   * rows at a time: the block's arrays stay in the CPU cache between this pass and the replay
-   * loop that reads them (a whole 64 k-row batch decoded at once is 5 MB, out of cache again
-   * before the loop reaches its rows).
-   */
-  fill(from: number, n: number, c: {
-    pfn: Int64Col | null; pfnEnd: Int64Col | null; order: NumCol | null; count: NumCol | null; mapcount: NumCol | null;
-    val: NumCol | null; ret: NumCol | null; flags: DictCol | null; mapping: Int64Col | null; stack: NumCol | null;
-  }): void {
-    if (n > BLOCK_ROWS) throw new RangeError(`DecodedBatch: ${n} rows in one block, at most ${BLOCK_ROWS}`);
-    this.length = n;
-    if (c.pfn === null) this.pfn.fill(-1, 0, n); else nullableInt64Into(this.pfn, c.pfn, from, n);
-    if (c.pfnEnd === null) this.pfnEnd.fill(-1, 0, n); else nullableInt64Into(this.pfnEnd, c.pfnEnd, from, n);
-    nullableNumInto(this.order, c.order, from, n, -1);
-    nullableNumInto(this.stack, c.stack, from, n, -1);
-    nullableNumInto(this.flagsIndex, c.flags, from, n, -1);
-    this.has.fill(0, 0, n);
-    pageRefInto(this.count, this.has, HAS_COUNT, c.count, from, n);
-    pageRefInto(this.mapcount, this.has, HAS_MAPCOUNT, c.mapcount, from, n);
-    pageRefInto(this.val, this.has, HAS_VAL, c.val, from, n);
-    pageRefInto(this.ret, this.has, HAS_RET, c.ret, from, n);
-    if (c.mapping === null) this.mappingKind.fill(MAPPING.UNKNOWN, 0, n); else this.fillMapping(c.mapping, from, n);
-  }
-
-  private fillMapping(col: Int64Col, from: number, n: number): void {
-    const { words, bitmap, offset } = col.raw();
-    for (let i = 0; i < n; i++) {
-      const r = from + i;
-      const j = r + offset;
-      this.mappingKind[i] = isNullAt(bitmap, j)
-        ? MAPPING.UNKNOWN
-        : mappingKindOf(words[2 * r + 1] as number, words[2 * r] as number);
-    }
-  }
-
 }
 
-function nullableInt64Into(out: Float64Array, col: Int64Col, from: number, n: number): void {
-  const { words, signed, bitmap, offset } = col.raw();
-  for (let i = 0; i < n; i++) {
-    const r = from + i;
-    const j = r + offset;
-    out[i] = isNullAt(bitmap, j) ? -1 : int64At(words, r, signed);
-  }
+/** The columns bind reads (processor.ts BatchColumns). */
+export interface BoundColumns {
+  line: Int64Col; ts: Int64Col; cpu: NumCol; pid: NumCol; comm: DictCol; event: DictCol;
+  pfn: Int64Col | null; pfnEnd: Int64Col | null; order: NumCol | null; stack: NumCol | null; flags: DictCol | null;
+  count: NumCol | null; mapcount: NumCol | null; val: NumCol | null; ret: NumCol | null; mapping: Int64Col | null;
 }
 
-/** A number column's values or a dictionary column's indices, sentinel where null (all of them for a missing column). */
-function nullableNumInto(out: Int32Array, col: NumCol | DictCol | null, from: number, n: number, sentinel: number): void {
-  if (col === null) { out.fill(sentinel, 0, n); return; }
+type Nullable = Int64Col | NumCol | DictCol | null;
+
+/** The nullable columns in assembly/fill.ts's table order. */
+function nullableColumns(c: BoundColumns): Nullable[] {
+  return [c.pfn, c.pfnEnd, c.order, c.stack, c.flags, c.count, c.mapcount, c.val, c.ret, c.mapping];
+}
+
+/** The typed arrays of the nullable columns the core reads, in table order: values, then the bitmap when there is one. */
+function nullableViews(c: BoundColumns): ArrayBufferView[] {
+  const out: ArrayBufferView[] = [];
+  for (const col of nullableColumns(c)) {
+    if (col === null) continue;
+    const raw = col.raw();
+    out.push('words' in raw ? raw.words : 'indices' in raw ? raw.indices : intArray(raw.values, false, true));
+    if (raw.bitmap !== null) out.push(raw.bitmap);
+  }
+  return out;
+}
+
+// assembly/fill.ts value kinds
+const KIND_ABSENT = -1; const KIND_I32 = 0; const KIND_I8 = 1; const KIND_U64 = 2; const KIND_I64 = 3;
+
+function kindOf(col: Int64Col | NumCol | DictCol): number {
   const raw = col.raw();
-  int32OrSentinelInto(out, 'indices' in raw ? raw.indices : raw.values, raw.bitmap, raw.offset, from, n, sentinel);
+  if ('words' in raw) return raw.signed ? KIND_I64 : KIND_U64;
+  if ('indices' in raw) return KIND_I32;
+  return raw.values instanceof Int8Array ? KIND_I8 : KIND_I32;
 }
 
 /**
- * out[i] = values[from + i], or sentinel where null, without a branch per row: order, flags
- * and stack_id are null on some event kinds and not others, which the trace interleaves
- * unpredictably (a mispredicted branch per row and column). The value is masked by its
- * validity bit instead (a null slot may hold anything); Int32Array stores wrap values the
- * same way the mask does.
+ * An integer column's values as a typed array the core reads: Int32 (or Uint16 where allowed,
+ * Int8 for order) as they are, anything else converted to Int32.
  */
-function int32OrSentinelInto(out: Int32Array, values: ArrayLike<number>, bitmap: Uint8Array | null, offset: number, from: number, n: number, sentinel: number): void {
-  if (bitmap === null) {
-    for (let i = 0; i < n; i++) out[i] = values[from + i] as number;
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const r = from + i;
-    const j = r + offset;
-    const valid = ((bitmap[j >> 3] as number) >> (j & 7)) & 1;
-    out[i] = ((values[r] as number) & -valid) | (sentinel & (valid - 1));
-  }
-}
-
-/**
- * One page_ref column (all are Int32) into out, 0 where null, and its HAS_* bit into has.
- * Branch-free per row: a null slot may hold anything, so the value is masked by its validity
- * bit (-1 keeps it, 0 clears it) instead of tested. A missing column is all null.
- */
-function pageRefInto(out: Int32Array, has: Uint8Array, bit: number, col: NumCol | null, from: number, n: number): void {
-  if (col === null) { out.fill(0, 0, n); return; }
-  const { values, bitmap, offset } = col.raw();
-  if (bitmap === null) {
-    for (let i = 0; i < n; i++) { out[i] = values[from + i] as number; has[i] = (has[i] as number) | bit; }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const r = from + i;
-    const j = r + offset;
-    const valid = ((bitmap[j >> 3] as number) >> (j & 7)) & 1;
-    out[i] = (values[r] as number) & -valid;
-    has[i] = (has[i] as number) | (bit & -valid);
-  }
-}
-
-/** MAPPING.* of a non-null mapping= value given as its two 32-bit words. */
-function mappingKindOf(hi: number, lo: number): number {
-  if (hi === 0 && lo === 0) return MAPPING.NONE;
-  // Only real kernel pointers (no_hash_pointers / hash-ptr off) carry the PAGE_MAPPING_* bits.
-  if (hi < 0xffff0000) return MAPPING.UNKNOWN;
-  switch (lo & 3) {
-    case 0: return MAPPING.FILE;
-    case 2: return MAPPING.MOVABLE;
-    default: return MAPPING.ANON;
-  }
-}
-
-/** A never-null integer column as a typed array the core can read (Uint16 or 32-bit as they are). */
-function cpuAsInt(values: ArrayLike<number>): ArrayBufferView {
-  if (values instanceof Uint16Array || values instanceof Int32Array || values instanceof Uint32Array) return values;
+function intArray(values: ArrayLike<number>, uint16: boolean, int8 = false): ArrayBufferView & { BYTES_PER_ELEMENT: number } {
+  if (values instanceof Int32Array || values instanceof Uint32Array) return values;
+  if (uint16 && values instanceof Uint16Array) return values;
+  if (int8 && values instanceof Int8Array) return values;
   return Int32Array.from(values);
-}
-
-/** An Int32 column's values as a typed array (copied into one when it is not). */
-function asView(values: ArrayLike<number>): ArrayBufferView {
-  return values instanceof Int32Array || values instanceof Uint32Array ? values : Int32Array.from(values);
 }

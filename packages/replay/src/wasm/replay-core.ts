@@ -42,6 +42,8 @@ export interface CoreExports {
   indexGet(pfn: number): number;
   indexAdd(pfn: number, slot: number): number;
   blockLayout(k: number): number;
+  columnTable(): number;
+  fill(from: number, n: number): void;
   newBlock(): void;
   run(from: number, to: number, blockRow: number, rowBase: number, nextLost: number, lossEpoch: number): number;
   block: Global; lineAt: Global; lineSigned: Global; tsAt: Global; tsSigned: Global;
