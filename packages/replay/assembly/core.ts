@@ -175,7 +175,7 @@ function declinesRef(b: usize, i: i32, op: u32, rec: usize, pid: i32): bool {
   const v = load<i32>(b + VAL + (<usize>i << 2));
   const ret = load<i32>(b + RET + (<usize>i << 2));
   const count = load<i32>(b + COUNT + (<usize>i << 2));
-  // An unpin without a pin (pin_underflow); a pin whose page's pin array is full (JS grows it).
+  // An unpin without a pin (pin_underflow); a pin that does not fit the memory (JS reports it).
   if (v == -GUP_PIN_COUNTING_BIAS && load<i32>(rec + R.I_PINS) == 0) return true;
   if (pinning(rec, v, pid) && !pinRoom(rec)) return true;
   if (op == REF_FREEZE && ret != 1) return true; // migration_blocked, count_discontinuity

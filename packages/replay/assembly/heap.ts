@@ -1,20 +1,27 @@
 /**
  * The module's memory beyond its static data: one bump allocator. Regions are never freed
- * (a replay's records, holder blocks and pfn tables live as long as its model); the
- * JavaScript side asks for them (alloc) and renews its views when the memory grew.
+ * (a replay's records, holder blocks, pin arrays and pfn tables live as long as its model).
+ * The memory is never grown either (src/wasm/replay-core.ts makes it at its full size: a
+ * grown memory would detach every view the JavaScript side keeps on it), so a region that
+ * does not fit is refused.
  */
 let top: usize = 0;
 
-/** A new zeroed region of `bytes` bytes, 64-byte aligned (a cache line); 0 when the 4 GiB of a 32-bit memory are used up. */
-export function alloc(bytes: i32): i32 {
+@inline function endOf(bytes: i32): u64 {
   if (top == 0) top = (__heap_base + 63) & ~63;
+  return (<u64>top + <u64>bytes + 63) & ~(<u64>63);
+}
+
+/** A region of `bytes` bytes fits (alloc would not return 0). */
+export function heapRoom(bytes: i32): bool {
+  return endOf(bytes) <= <u64>memory.size() << 16;
+}
+
+/** A new zeroed region of `bytes` bytes, 64-byte aligned (a cache line); 0 when it does not fit. */
+export function alloc(bytes: i32): i32 {
+  const end = endOf(bytes);
+  if (end > <u64>memory.size() << 16) return 0;
   const start = top;
-  const end = (<u64>start + <u64>bytes + 63) & ~(<u64>63);
-  const have = <u64>memory.size() << 16;
-  if (end > have) {
-    const pages = <i32>((end - have + 65535) >> 16);
-    if (memory.grow(pages) < 0) return 0;
-  }
   top = <usize>end;
   return <i32>start;
 }

@@ -5,7 +5,7 @@
  * buffer holds a few), so an array starts at 4 pins and doubles; an outgrown array is not
  * reused (the pins of a replay take at most twice their peak). Unpins take the newest.
  */
-import { alloc } from './heap';
+import { alloc, heapRoom } from './heap';
 import * as R from './record';
 
 const PIN_BYTES: usize = 64;
@@ -18,9 +18,10 @@ export function pinEntry(rec: usize, k: i32): i32 {
 
 export function pinLength(rec: usize): i32 { return load<i32>(rec + R.I_PIN_LENGTH); }
 
-/** A pin can be added without allocating (run() leaves the others to JS, whose pinPush allocates). */
-@inline export function pinRoom(rec: usize): bool {
-  return load<i32>(rec + R.I_PIN_LENGTH) < load<i32>(rec + R.I_PIN_CAPACITY);
+/** pinPush would succeed: the array has room or can grow (run() leaves the others to JS, which reports the lack of memory). */
+export function pinRoom(rec: usize): bool {
+  const capacity = load<i32>(rec + R.I_PIN_CAPACITY);
+  return load<i32>(rec + R.I_PIN_LENGTH) < capacity || heapRoom((capacity == 0 ? FIRST_CAPACITY : capacity * 2) * <i32>PIN_BYTES);
 }
 
 /** Record a pin of the page at rec; false when out of memory. */
