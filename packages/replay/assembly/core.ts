@@ -1,20 +1,23 @@
 /**
- * The replay's common case in WebAssembly: page_ref get, put and set events on a known,
- * ordinary page that no detector would report. `run` replays events of the current block
- * until one needs more than that, and returns its index: the JavaScript processor
+ * The replay's common case in WebAssembly: page_ref sets, gets, puts, pins, unpins,
+ * successful freezes and unfreezes, and order-0 allocations and frees that no detector would
+ * report, on pages made here at their first event. `run` replays events of the current block
+ * until one needs more than that and returns its index: the JavaScript processor
  * (src/processor.ts) replays that event with the full model and detectors, then calls run
  * again from the next. What run does to a page is exactly what PageModel.touch and apply do
  * for such an event (src/model/model.ts); everything it declines stays JavaScript's:
- * high-order allocations and frees, failed freezes, unpins without pins, anything on a frozen page but its
- * unfreeze, allocations and frees of device pages, the first event of a device page, any
- * event a detector might report, events past a lost-events marker.
+ * high-order allocations and frees, failed freezes, unpins without a pin, anything on a
+ * frozen page but its unfreeze, allocations and frees of device memory, the first event of a
+ * device page, any event a detector might report, events past a lost-events marker (and
+ * everything while a finding waits out the reordering window: the processor does not call run
+ * then).
  *
  * Memory the JavaScript side fills (addresses in the exported globals below):
- *   the block: BLOCK_ROWS rows decoded by io/decoded-batch.ts (blockLayout gives offsets);
- *   the batch: the never-null columns copied per batch (line, ts, cpu, pid, comm, event);
+ *   the block: BLOCK_ROWS rows, decoded by fill.ts from the batch's columns (block.ts);
+ *   the batch: the never-null columns (line, ts, cpu, pid, comm, event), where Arrow read them;
  *   tables: operation per event-dictionary id, FLAG_* bits per flags-dictionary id;
  *   the device ranges (pages there are made by the JavaScript model).
- * The pages themselves (records and pfn index) are pages.ts's.
+ * The pages themselves (records and pfn index) are pages.ts's, holders holders.ts's, pins pins.ts's.
  */
 import * as R from './record';
 import { holderClear, holderPop, holderPush, holderSpare } from './holders';

@@ -1,12 +1,12 @@
 /**
- * A block of rows of one events.arrow RecordBatch decoded column by column into plain typed
- * arrays, nulls as sentinels or has-bits, so the replay loop reads array[i] without a null
- * test or branch per field. Column-wise decoding is a sequential pass per column (cheap);
- * decoding row by row through column objects cost a method call, a null-bitmap test and a
- * branch per field per event. Columns that are never null (line, ts, cpu, pid, comm, event)
- * are not decoded at all: the loop reads Arrow's buffers at the row (see bind). The arrays
- * are allocated once for a block's rows and reused from block to block: no garbage per batch, and
- * nothing of the batch is kept past it (its buffers are reused by the reader, io/batch-file.ts).
+ * A block of rows of one events.arrow RecordBatch decoded column by column into typed arrays,
+ * nulls as sentinels or has-bits, so the replay reads array[i] without a null test or branch
+ * per field. The arrays are in the replay core's memory and the core decodes them
+ * (assembly/fill.ts): its loop and the JavaScript model read the same rows. Columns that are
+ * never null (line, ts, cpu, pid, comm, event) are not decoded at all: both read them at the
+ * event's row (see bind). The arrays are allocated once and reused from block to block: no
+ * garbage per batch, and nothing of the batch is kept past it (its buffers are reused by the
+ * reader, io/batch-file.ts).
  */
 import type { DictCol, Int64Col, NumCol } from './columns.js';
 import type { ReplayCore } from '../wasm/replay-core.js';
