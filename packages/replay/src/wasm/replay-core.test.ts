@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { B, D, I, RECORD_BYTES } from '../model/page.js';
+import { B, D, I, PageState, PageStore, RECORD_BYTES } from '../model/page.js';
 import { replayRun } from '../replay-run.js';
 import type { ReplayOptions } from '../types.js';
 import { writeTraceText } from '../testing/index.js';
@@ -45,6 +45,16 @@ describe('replay core: the record layout', () => {
     const offsets = CORE_FIELDS.map(([name], k) => [name, core.x.fieldOffset(k)]);
     expect(offsets).toEqual(CORE_FIELDS);
     expect(core.x.fieldOffset(CORE_FIELDS.length)).toBe(-1); // the list names all of them
+  });
+});
+
+describe('replay core: memory', () => {
+  it('refuses what does not fit its memory with an error that says so, and keeps what fits', () => {
+    const store = new PageStore(10, new ReplayCore(8)); // 512 KiB: one chunk of 1 024 records (320 KiB) fits, a second does not
+    for (let k = 0; k < 1024; k++) store.allocate(0x1000 + k);
+    expect(() => store.allocate(0x2000)).toThrow(/out of memory .* page records: the trace touches more pages than one replay can follow/);
+    expect(store.count).toBe(1024);
+    expect(new PageState(0x1000 + 1023, store, 1023).events).toBe(0);
   });
 });
 

@@ -80,9 +80,9 @@ function coreModule(): object {
 /** 64 KiB pages of the memory: 4 GiB, or the largest of the smaller sizes the process can reserve. */
 const MEMORY_PAGES = [65536, 32768, 16384, 8192, 2048];
 
-function newMemory(): { readonly buffer: ArrayBuffer } {
+function newMemory(sizes: readonly number[]): { readonly buffer: ArrayBuffer } {
   let last: unknown;
-  for (const pages of MEMORY_PAGES) {
+  for (const pages of sizes) {
     try {
       return new WASM.Memory({ initial: pages, maximum: pages });
     } catch (e) {
@@ -99,8 +99,9 @@ export class ReplayCore {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
 
-  constructor() {
-    const memory = newMemory();
+  /** pages: the memory's size in 64 KiB pages (tests), else the largest of MEMORY_PAGES the process can reserve. */
+  constructor(pages?: number) {
+    const memory = newMemory(pages === undefined ? MEMORY_PAGES : [pages]);
     this.x = new WASM.Instance(coreModule(), { env: { memory } }).exports as CoreExports;
     this.f64 = new Float64Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
