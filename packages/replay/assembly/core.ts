@@ -8,9 +8,9 @@
  * for such an event (src/model/model.ts); everything it declines stays JavaScript's:
  * high-order allocations and frees, failed freezes, unpins without a pin, anything on a
  * frozen page but its unfreeze, allocations and frees of device memory, the first event of a
- * device page, any event a detector might report, events past a lost-events marker (and
- * everything while a finding waits out the reordering window: the processor does not call run
- * then).
+ * device page, any event a detector might report, events past a lost-events marker, and
+ * while findings wait out the reordering window, events past the oldest one's window or on
+ * a page with a waiting finding.
  *
  * Memory the JavaScript side fills (addresses in the exported globals below):
  *   the block: BLOCK_ROWS rows, decoded by fill.ts from the batch's columns (block.ts);
@@ -109,6 +109,25 @@ let warmSink: i32 = 0;
 }
 
 /**
+ * While findings wait out the reordering window (processor.ts), the oldest one's window and
+ * the pfns of all of them: an event past the window expires a finding, an event on one of
+ * those pfns may explain one; JS replays both. stopRow: the last replay row inside the window;
+ * pendingTs and windowNs: an event's ts - pendingTs must stay <= windowNs (Infinity: no time
+ * window); pending pfns: f64 at pendingAt.
+ */
+export let stopRow: f64 = Infinity;
+export let pendingTs: f64 = 0;
+export let windowNs: f64 = Infinity;
+export let pendingAt: i32 = 0;
+export let pendingCount: i32 = 0;
+
+/** pfn has a finding waiting out the reordering window. */
+@inline function pending(pfn: f64): bool {
+  for (let k = 0; k < pendingCount; k++) if (load<f64>(<usize>pendingAt + (<usize>k << 3)) == pfn) return true;
+  return false;
+}
+
+/**
  * Replays rows [from, to) of the block (batch rows blockRow + i, replay rows rowBase + i)
  * until one needs the full model; returns its index (to when none did). nextLost: the line
  * of the next lost-events marker (events after it go to JS, which counts the loss);
@@ -128,6 +147,9 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     if (op < REF_SET || op > FREE_BATCHED) return i;
     const line = int64At(lineAt, r, lineSigned);
     if (line > nextLost) return i;
+    if (pendingCount > 0) {
+      if (rowBase + <f64>i > stopRow || int64At(tsAt, r, tsSigned) - pendingTs > windowNs || pending(load<f64>(b + PFN + (<usize>i << 3)))) return i;
+    }
     let slot = load<i32>(b + SLOTS + (<usize>i << 2));
     if (slot < 0) {
       // No page when looked up: created since, or its first event (made here unless JS makes it).

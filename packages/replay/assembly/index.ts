@@ -7,5 +7,5 @@ export { blockLayout, block } from './block';
 export { columnTable, fill } from './fill';
 export {
   lineAt, lineSigned, tsAt, tsSigned, cpuAt, cpuShift, pidAt, commAt, eventAt, opsAt, opsLength, flagBitsAt,
-  flagBitsLength, devicesAt, deviceCount, mapcountRaw, hasRefEvents, pageRefEvents, coreEvents, newBlock, run,
+  flagBitsLength, devicesAt, deviceCount, mapcountRaw, hasRefEvents, pageRefEvents, coreEvents, stopRow, pendingTs, windowNs, pendingAt, pendingCount, newBlock, run,
 } from './core';

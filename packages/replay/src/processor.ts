@@ -72,6 +72,9 @@ function assertFusedMatchesRegistry(): void {
 }
 assertFusedMatchesRegistry();
 
+/** Pending pages the core checks each event against; with more, JavaScript replays every event until they expire. */
+const MAX_PENDING_PAGES_IN_CORE = 16;
+
 export const DEFAULT_REORDER_WINDOW_NS = 2_000_000n;
 export const DEFAULT_REORDER_WINDOW_EVENTS = 65_536;
 
@@ -208,7 +211,7 @@ export class ReplayProcessor implements Replayer {
     core.newBlock();
     model.reserveHolders(n);
     for (let i = 0; i < n; i++) {
-      if (this.pendingHead === this.pending.length && this.hooks.javascriptOnly !== true) {
+      if (this.hooks.javascriptOnly !== true && this.coreMayRun()) {
         i = core.run(i, n, from, rowBase, nextLost, model.lossEpoch);
         if (i === n) break;
       }
@@ -241,6 +244,31 @@ export class ReplayProcessor implements Replayer {
     }
     this.row = rowBase + n;
   }
+
+  /**
+   * Whether the core may replay the next events, its limits set: with nothing pending, none;
+   * with findings waiting out the reordering window, the oldest one's window and every
+   * pending pfn (the core leaves events past the window or on those pages to expirePending
+   * and explainPending). Not with an explained finding at the head (the next event expires
+   * it) or more pending pages than the core scans per event.
+   */
+  private coreMayRun(): boolean {
+    const x = this.core.x;
+    if (this.pendingHead === this.pending.length) { x.pendingCount.value = 0; return true; }
+    const head = this.pending[this.pendingHead] as Pending;
+    if (head.done || this.pendingByPfn.size > MAX_PENDING_PAGES_IN_CORE) return false;
+    x.stopRow.value = head.at.row + this.windowEvents;
+    x.pendingTs.value = head.at.ts;
+    x.windowNs.value = this.useTime ? this.windowNs : Infinity;
+    if (this.pendingPfnsAt === 0) this.pendingPfnsAt = this.core.alloc(8 * MAX_PENDING_PAGES_IN_CORE, 'pending pages');
+    let k = 0;
+    for (const pfn of this.pendingByPfn.keys()) this.core.f64[this.pendingPfnsAt / 8 + k++] = pfn;
+    x.pendingAt.value = this.pendingPfnsAt;
+    x.pendingCount.value = k;
+    return true;
+  }
+
+  private pendingPfnsAt = 0;
 
   /** Line of the next lost-events marker not yet passed (Infinity after the last). */
   private nextLostLine(): number {

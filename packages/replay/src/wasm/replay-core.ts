@@ -50,6 +50,7 @@ export interface CoreExports {
   cpuAt: Global; cpuShift: Global; pidAt: Global; commAt: Global; eventAt: Global; opsAt: Global; opsLength: Global;
   flagBitsAt: Global; flagBitsLength: Global; devicesAt: Global; deviceCount: Global;
   mapcountRaw: Global; hasRefEvents: Global; pageRefEvents: Global; coreEvents: Global;
+  stopRow: Global; pendingTs: Global; windowNs: Global; pendingAt: Global; pendingCount: Global;
 }
 
 /** The part of the WebAssembly global used here (the project's TypeScript libs do not declare it). */
