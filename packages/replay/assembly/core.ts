@@ -7,8 +7,8 @@
  * again from the next. What run does to a page is exactly what PageModel.touch and apply do
  * for such an event (src/model/model.ts); everything it declines stays JavaScript's:
  * high-order allocations and frees, failed freezes, unpins without a pin, anything on a
- * frozen page but its unfreeze, allocations and frees of device memory, the first event of a
- * device page, any event a detector might report, events past a lost-events marker, and
+ * frozen page but its unfreeze, pfns of 2^32 and above, any event a detector might report,
+ * events past a lost-events marker, and
  * while findings wait out the reordering window, events past the oldest one's window or on
  * a page with a waiting finding.
  *
@@ -48,17 +48,30 @@ export let hasRefEvents: i32 = 0;
 export let coreEvents: i32 = 0;
 export let pageRefEvents: i32 = 0;
 
-/** ZONE_DEVICE ranges of the replay, (start, end) f64 pairs: the JavaScript model makes those pages (their kind and idle count are its business). */
+/**
+ * ZONE_DEVICE ranges of the replay sorted by start then end (model/device-ranges.ts), 24
+ * bytes each: start and end (f64), the kind's code in the record (page.ts deviceCodeOf) and
+ * the profile's idle refcount for it (i32).
+ */
 export let devicesAt: i32 = 0;
 export let deviceCount: i32 = 0;
 
-/** pfn is in one of the device ranges. */
-function inDeviceRange(pfn: f64): bool {
-  for (let k = 0; k < deviceCount; k++) {
-    const r = <usize>devicesAt + (<usize>k << 4);
-    if (load<f64>(r) <= pfn && pfn < load<f64>(r, 8)) return true;
+/** The range holding pfn (its entry's address), or 0: DeviceRanges.find's search, the same answer for overlapping ranges. */
+function findDevice(pfn: f64): usize {
+  let lo = 0;
+  let hi = deviceCount - 1;
+  let best: usize = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = <usize>devicesAt + <usize>mid * 24;
+    if (load<f64>(r) <= pfn) { best = r; lo = mid + 1; } else hi = mid - 1;
   }
-  return false;
+  if (best != 0 && pfn < load<f64>(best, 8)) return best;
+  for (let k = 0; k < deviceCount; k++) {
+    const r = <usize>devicesAt + <usize>k * 24;
+    if (load<f64>(r) <= pfn && pfn < load<f64>(r, 8)) return r;
+  }
+  return 0;
 }
 
 /** Window of the block whose slots were looked up and records read (see warm). */
@@ -157,9 +170,15 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
       if (pfn < 0 || load<f64>(b + PFN_END + (<usize>i << 3)) >= 0) return i;
       slot = lookup(pfn);
       if (slot < 0) {
-        if (pfn >= 4294967296.0 || inDeviceRange(pfn)) return i;
+        if (pfn >= 4294967296.0) return i;
         slot = createPage(pfn, lossEpoch, true);
         if (slot < 0) return i;
+        const device = findDevice(pfn);
+        if (device != 0) {
+          // PageModel.create's device memory: its kind and idle refcount.
+          store<u8>(recordOf(slot) + R.B_DEVICE, <u8>load<i32>(device, 16));
+          store<i32>(recordOf(slot) + R.I_DEVICE_IDLE, load<i32>(device, 20));
+        }
       }
       store<i32>(b + SLOTS + (<usize>i << 2), slot);
     }
@@ -247,10 +266,10 @@ function declinesRef(b: usize, i: i32, op: u32, rec: usize, pid: i32): bool {
 
 /**
  * Allocation or free event i would need JS: a high-order block (the model keeps those in a
- * map), device memory, or a finding (free_with_references, double_free).
+ * map) or a finding (free_with_references, double_free).
  */
 function declinesLife(b: usize, i: i32, op: u32, rec: usize): bool {
-  if (flagBitsOf(b, i) != 0 || load<u8>(rec + R.B_DEVICE) != 0) return true; // flags on an allocation or free, device memory: JS
+  if (flagBitsOf(b, i) != 0) return true; // flags on an allocation or free: JS
   if (load<i32>(b + ORDER + (<usize>i << 2)) > 0) return true;
   if (op == ALLOC) return false;
   const buddy = <u32>load<u8>(rec + R.B_BUDDY);

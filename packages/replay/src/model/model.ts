@@ -7,7 +7,7 @@ import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
 import { ReplayCore } from '../wasm/replay-core.js';
-import { B, BUDDY, D, I, PageState, PageStore, chunkShiftFor, warmRecord, type PageSeq } from './page.js';
+import { B, BUDDY, D, I, PageState, PageStore, chunkShiftFor, deviceCodeOf, warmRecord, type PageSeq } from './page.js';
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
@@ -46,10 +46,15 @@ export class PageModel {
     this.store = new PageStore(chunkShiftFor(expectedPages), core);
     core.x.mapcountRaw.value = mapcountRaw ? 1 : 0;
     core.x.hasRefEvents.value = hasRefEvents ? 1 : 0;
-    // The core leaves the pages of device memory to create() (their kind and idle count are the profile's).
+    // The device ranges as the core reads them when it creates a page (assembly/core.ts findDevice).
     const ranges = devices.list;
-    const at = core.alloc(16 * Math.max(1, ranges.length), 'device ranges');
-    ranges.forEach((r, k) => { core.f64[at / 8 + 2 * k] = r.start; core.f64[at / 8 + 2 * k + 1] = r.end; });
+    const at = core.alloc(24 * Math.max(1, ranges.length), 'device ranges');
+    ranges.forEach((r, k) => {
+      core.f64[at / 8 + 3 * k] = r.start;
+      core.f64[at / 8 + 3 * k + 1] = r.end;
+      core.i32[at / 4 + 6 * k + 4] = deviceCodeOf(r.kind);
+      core.i32[at / 4 + 6 * k + 5] = profile.deviceIdle(r.kind);
+    });
     core.x.devicesAt.value = at;
     core.x.deviceCount.value = ranges.length;
   }
@@ -172,7 +177,7 @@ export class PageModel {
     return this.at(slot < 0 ? this.create(pfn) : slot, pfn);
   }
 
-  /** The new page's slot, its record initialised (the core creates the pages of its own events the same way, but for device memory). */
+  /** The new page's slot, its record initialised (the core creates the pages of its own events the same way). */
   private create(pfn: number): number {
     const slot = this.store.allocate(pfn, this.lossEpoch);
     this.index.add(pfn, slot);

@@ -71,7 +71,8 @@ export const enum B {
 /** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
 const DEVICE_KINDS: (DeviceKind | null)[] = [null, 'fsdax', 'device_private', 'device_coherent', 'device_generic', 'p2pdma', 'unknown'];
 
-function deviceCode(kind: DeviceKind | null): number {
+/** The code of a device kind in the record (B.device), registering a new kind on first use. */
+export function deviceCodeOf(kind: DeviceKind | null): number {
   let k = DEVICE_KINDS.indexOf(kind);
   if (k < 0) { k = DEVICE_KINDS.length; DEVICE_KINDS.push(kind); }
   return k;
@@ -192,7 +193,7 @@ export class PageState {
     // As stored (a memory map without a kind gives undefined, still "a device page").
     return k === 0 ? null : (DEVICE_KINDS[k] as DeviceKind);
   }
-  set device(v: DeviceKind | null) { this.b[this.bb + B.device] = deviceCode(v); }
+  set device(v: DeviceKind | null) { this.b[this.bb + B.device] = deviceCodeOf(v); }
   get deviceIdle(): number { return this.i[this.ib + I.deviceIdle] as number; }
   set deviceIdle(v: number) { this.i[this.ib + I.deviceIdle] = v; }
   /** Handed out by a device driver (page_ref_set 1 on an idle device page) and not yet released. */
