@@ -1,14 +1,16 @@
 /**
  * The replay's common case in WebAssembly: page_ref sets, gets, puts, pins, unpins,
- * successful freezes and unfreezes, and order-0 allocations and frees that no detector would
- * report, on pages made here at their first event. `run` replays events of the current block
+ * successful freezes and unfreezes, order-0 allocations and frees, and every other event on
+ * a page (page cache, per-cpu lists) or on none, that no detector would report, on pages made
+ * here at their first event. `run` replays events of the current block
  * until one needs more than that and returns its index: the JavaScript processor
  * (src/processor.ts) replays that event with the full model and detectors, then calls run
  * again from the next. What run does to a page is exactly what PageModel.touch and apply do
  * for such an event (src/model/model.ts); everything it declines stays JavaScript's:
  * high-order allocations and frees, failed freezes, unpins without a pin, anything on a
- * frozen page but its unfreeze, pfns of 2^32 and above, any event a detector might report,
- * events past a lost-events marker, and
+ * frozen page but its unfreeze, pfns of 2^32 and above, unreadable pfns of page events,
+ * compaction's isolated ranges, any event a detector might report, events past a
+ * lost-events marker, and
  * while findings wait out the reordering window, events past the oldest one's window or on
  * a page with a waiting finding.
  *
@@ -27,7 +29,8 @@ import { pinClear, pinPopTs, pinPush, pinRoom } from './pins';
 
 // Operations (src/model/ops.ts OP), MAPPING kinds and FLAG bits (src/model/model.ts), HAS bits (io/decoded-batch.ts).
 const REF_SET: u32 = 1; const REF_MOD: u32 = 2; const REF_MOD_TEST: u32 = 3; const REF_MOD_RETURN: u32 = 4; const REF_MOD_UNLESS: u32 = 5;
-const REF_FREEZE: u32 = 6; const REF_UNFREEZE: u32 = 7; const ALLOC: u32 = 8; const FREE_BATCHED: u32 = 10;
+const REF_FREEZE: u32 = 6; const REF_UNFREEZE: u32 = 7; const ALLOC: u32 = 8; const FREE: u32 = 9; const FREE_BATCHED: u32 = 10;
+const FILEMAP_ADD: u32 = 12; const FILEMAP_DEL: u32 = 13; const ISOLATE_FREE: u32 = 15;
 const MAPPING_NONE: u32 = 0; const MAPPING_FILE: u32 = 1; const MAPPING_ANON: u32 = 2; const MAPPING_MOVABLE: u32 = 3;
 const FLAG_SWAPCACHE: u32 = 1; const FLAG_USER_PAGE: u32 = 2; const FLAG_SLAB: u32 = 4;
 const HAS_COUNT: u32 = 1; const HAS_MAPCOUNT: u32 = 2; const HAS_VAL: u32 = 4; const HAS_RET: u32 = 8;
@@ -157,17 +160,24 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     const eventId = load<i32>(<usize>eventAt + (<usize>r << 2));
     if (<u32>eventId >= <u32>opsLength) return i;
     const op = <u32>load<u8>(<usize>opsAt + <usize>eventId);
-    if (op < REF_SET || op > FREE_BATCHED) return i;
     const line = int64At(lineAt, r, lineSigned);
     if (line > nextLost) return i;
+    const pfn = load<f64>(b + PFN + (<usize>i << 3));
     if (pendingCount > 0) {
-      if (rowBase + <f64>i > stopRow || int64At(tsAt, r, tsSigned) - pendingTs > windowNs || pending(load<f64>(b + PFN + (<usize>i << 3)))) return i;
+      if (rowBase + <f64>i > stopRow || int64At(tsAt, r, tsSigned) - pendingTs > windowNs || pending(pfn)) return i;
+    }
+    if (pfn < 0 || load<f64>(b + PFN_END + (<usize>i << 3)) >= 0) {
+      // No single page (processor.ts replayBlock): a page event whose pfn was unreadable is a
+      // loss and a compaction range marks pages, both JS's; anything else is only counted.
+      const refOp = op >= REF_SET && op <= REF_UNFREEZE;
+      if (pfn < 0 ? refOp || op == FREE || op == FREE_BATCHED : op == ISOLATE_FREE) return i;
+      coreEvents++;
+      if (refOp) pageRefEvents++;
+      continue;
     }
     let slot = load<i32>(b + SLOTS + (<usize>i << 2));
     if (slot < 0) {
-      // No page when looked up: created since, or its first event (made here unless JS makes it).
-      const pfn = load<f64>(b + PFN + (<usize>i << 3));
-      if (pfn < 0 || load<f64>(b + PFN_END + (<usize>i << 3)) >= 0) return i;
+      // No page when looked up: created since, or its first event.
       slot = lookup(pfn);
       if (slot < 0) {
         if (pfn >= 4294967296.0) return i;
@@ -186,7 +196,9 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     // A frozen page takes only its unfreeze here (anything else on it is a finding or a THP split).
     if ((load<u8>(rec + R.B_FROZEN) != 0) != (op == REF_UNFREEZE)) return i;
     const pid = load<i32>(<usize>pidAt + (<usize>r << 2));
-    const declined = op >= ALLOC ? declinesLife(b, i, op, rec) : declinesRef(b, i, op, rec, pid);
+    const ref = op >= REF_SET && op <= REF_UNFREEZE;
+    const life = op >= ALLOC && op <= FREE_BATCHED;
+    const declined = ref ? declinesRef(b, i, op, rec, pid) : life ? declinesLife(b, i, op, rec) : flagBitsOf(b, i) == 255;
     if (declined) return i;
 
     const row = rowBase + <f64>i;
@@ -196,9 +208,9 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     const stack = load<i32>(b + STACK + (<usize>i << 2));
     touch(rec, op, line, ts, row, cpu, pid, comm, stack);
     coreEvents++;
-    if (op < ALLOC) pageRefEvents++;
-    if (op >= ALLOC) applyLife(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch);
-    else applyRef(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch);
+    if (ref) { pageRefEvents++; applyRef(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch); }
+    else if (life) applyLife(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch);
+    else applyOther(b, i, op, rec);
     if (load<u8>(rec + R.B_REF_KNOWN) != 0 && load<f64>(rec + R.D_REF) > load<f64>(rec + R.D_MAX_REF)) store<f64>(rec + R.D_MAX_REF, load<f64>(rec + R.D_REF));
   }
   return to;
@@ -402,6 +414,25 @@ function countPinsAndRefs(rec: usize, op: u32, v: i32, line: f64, ts: f64, row: 
     store<i32>(rec + R.I_PUTS, load<i32>(rec + R.I_PUTS) + 1);
     holderPop(rec);
   }
+}
+
+/** PageModel.apply for any other event on a page (page cache, per-cpu lists, events the model does not know). */
+function applyOther(b: usize, i: i32, op: u32, rec: usize): void {
+  const kind = <u32>load<u8>(b + MAPPING + <usize>i);
+  if ((<u32>load<u8>(b + HAS + <usize>i) & HAS_MAPCOUNT) != 0 && mapcountMeaningful(kind, flagBitsOf(b, i))) {
+    const m = mappings(load<i32>(b + MAPCOUNT + (<usize>i << 2)));
+    store<f64>(rec + R.D_MAPCOUNT, m);
+    if (m > load<f64>(rec + R.D_MAX_MAPCOUNT)) store<f64>(rec + R.D_MAX_MAPCOUNT, m);
+  }
+  fileBackedFrom(rec, kind);
+  if (op >= ALLOC && op <= FILEMAP_DEL) store<u8>(rec + R.B_BUDDY_SEEN, 1);
+  if (op == FILEMAP_ADD) {
+    store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) + 1);
+    store<u8>(rec + R.B_FILE_BACKED, 1);
+  } else if (op == FILEMAP_DEL && load<i32>(rec + R.I_IN_PAGE_CACHE) > 0) {
+    store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) - 1);
+  }
+  store<u8>(rec + R.B_SET_ALLOC_PENDING, 0);
 }
 
 /** What a mapping= value says of the page's backing (PageModel.apply). */
