@@ -51,32 +51,6 @@ export let hasRefEvents: i32 = 0;
 export let coreEvents: i32 = 0;
 export let pageRefEvents: i32 = 0;
 
-/**
- * ZONE_DEVICE ranges of the replay sorted by start then end (model/device-ranges.ts), 24
- * bytes each: start and end (f64), the kind's code in the record (page.ts deviceCodeOf) and
- * the profile's idle refcount for it (i32).
- */
-export let devicesAt: i32 = 0;
-export let deviceCount: i32 = 0;
-
-/** The range holding pfn (its entry's address), or 0: DeviceRanges.find's search, the same answer for overlapping ranges. */
-function findDevice(pfn: f64): usize {
-  let lo = 0;
-  let hi = deviceCount - 1;
-  let best: usize = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = <usize>devicesAt + <usize>mid * 24;
-    if (load<f64>(r) <= pfn) { best = r; lo = mid + 1; } else hi = mid - 1;
-  }
-  if (best != 0 && pfn < load<f64>(best, 8)) return best;
-  for (let k = 0; k < deviceCount; k++) {
-    const r = <usize>devicesAt + <usize>k * 24;
-    if (load<f64>(r) <= pfn && pfn < load<f64>(r, 8)) return r;
-  }
-  return 0;
-}
-
 /** Window of the block whose slots were looked up and records read (see warm). */
 let warmedTo: i32 = 0;
 
@@ -183,23 +157,18 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
         if (pfn >= 4294967296.0) return i;
         slot = createPage(pfn, lossEpoch, true);
         if (slot < 0) return i;
-        const device = findDevice(pfn);
-        if (device != 0) {
-          // PageModel.create's device memory: its kind and idle refcount.
-          store<u8>(recordOf(slot) + R.B_DEVICE, <u8>load<i32>(device, 16));
-          store<i32>(recordOf(slot) + R.I_DEVICE_IDLE, load<i32>(device, 20));
-        }
       }
       store<i32>(b + SLOTS + (<usize>i << 2), slot);
     }
     const rec = recordOf(slot);
     // A frozen page takes only its unfreeze here (anything else on it is a finding or a THP split).
     if ((load<u8>(rec + R.B_FROZEN) != 0) != (op == REF_UNFREEZE)) return i;
+    const bits = flagBitsOf(b, i);
+    if (bits == 255) return i;
     const pid = load<i32>(<usize>pidAt + (<usize>r << 2));
     const ref = op >= REF_SET && op <= REF_UNFREEZE;
     const life = op >= ALLOC && op <= FREE_BATCHED;
-    const declined = ref ? declinesRef(b, i, op, rec, pid) : life ? declinesLife(b, i, op, rec) : flagBitsOf(b, i) == 255;
-    if (declined) return i;
+    if (ref ? declinesRef(b, i, op, rec, pid, bits) : life && declinesLife(b, i, op, rec)) return i;
 
     const row = rowBase + <f64>i;
     const ts = int64At(tsAt, r, tsSigned);
@@ -208,9 +177,10 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     const stack = load<i32>(b + STACK + (<usize>i << 2));
     touch(rec, op, line, ts, row, cpu, pid, comm, stack);
     coreEvents++;
+    applyCommon(b, i, op, rec, bits);
     if (ref) { pageRefEvents++; applyRef(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch); }
     else if (life) applyLife(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch);
-    else applyOther(b, i, op, rec);
+    else applyOther(op, rec);
     if (load<u8>(rec + R.B_REF_KNOWN) != 0 && load<f64>(rec + R.D_REF) > load<f64>(rec + R.D_MAX_REF)) store<f64>(rec + R.D_MAX_REF, load<f64>(rec + R.D_REF));
   }
   return to;
@@ -223,10 +193,8 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
   return flagsIndex < flagBitsLength ? <u32>load<u8>(<usize>flagBitsAt + <usize>flagsIndex) : 255;
 }
 
-/** page_ref event i would need JS: an unpin without a pin, a pin with a full pin array, a failed freeze, or a finding a detector might report. */
-function declinesRef(b: usize, i: i32, op: u32, rec: usize, pid: i32): bool {
-  const bits = flagBitsOf(b, i);
-  if (bits == 255) return true;
+/** page_ref event i would need JS: an unpin without a pin, a pin that does not fit, a failed freeze, or a finding a detector might report. */
+function declinesRef(b: usize, i: i32, op: u32, rec: usize, pid: i32, bits: u32): bool {
   const has = <u32>load<u8>(b + HAS + <usize>i);
   const v = load<i32>(b + VAL + (<usize>i << 2));
   const ret = load<i32>(b + RET + (<usize>i << 2));
@@ -281,7 +249,6 @@ function declinesRef(b: usize, i: i32, op: u32, rec: usize, pid: i32): bool {
  * map) or a finding (free_with_references, double_free).
  */
 function declinesLife(b: usize, i: i32, op: u32, rec: usize): bool {
-  if (flagBitsOf(b, i) != 0) return true; // flags on an allocation or free: JS
   if (load<i32>(b + ORDER + (<usize>i << 2)) > 0) return true;
   if (op == ALLOC) return false;
   const buddy = <u32>load<u8>(rec + R.B_BUDDY);
@@ -320,24 +287,37 @@ function declinesLife(b: usize, i: i32, op: u32, rec: usize): bool {
 }
 
 /** PageModel.apply for a page_ref event run accepted. */
-function applyRef(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row: f64, pid: i32, comm: i32, stack: i32, lossEpoch: i32): void {
-  const bits = flagBitsOf(b, i);
+/**
+ * The head of PageModel.apply, for every event run accepts: the printed mapcount, what the
+ * mapping says of the backing, and what the event says of the page's kind (a page_ref event's
+ * flags and mapping, or a buddy / page cache event).
+ */
+function applyCommon(b: usize, i: i32, op: u32, rec: usize, bits: u32): void {
   const kind = <u32>load<u8>(b + MAPPING + <usize>i);
-  const has = <u32>load<u8>(b + HAS + <usize>i);
-  const v = load<i32>(b + VAL + (<usize>i << 2));
-  const ret = load<i32>(b + RET + (<usize>i << 2));
-  const count = load<i32>(b + COUNT + (<usize>i << 2));
-  if ((has & HAS_MAPCOUNT) != 0 && mapcountMeaningful(kind, bits)) {
+  if ((<u32>load<u8>(b + HAS + <usize>i) & HAS_MAPCOUNT) != 0 && mapcountMeaningful(kind, bits)) {
     const m = mappings(load<i32>(b + MAPCOUNT + (<usize>i << 2)));
     store<f64>(rec + R.D_MAPCOUNT, m);
     if (m > load<f64>(rec + R.D_MAX_MAPCOUNT)) store<f64>(rec + R.D_MAX_MAPCOUNT, m);
   }
-  fileBackedFrom(rec, kind);
-  store<u8>(rec + R.B_SWAP_CACHE, (bits & FLAG_SWAPCACHE) != 0 ? 1 : 0);
-  store<u8>(rec + R.B_REF_SEEN, 1);
-  store<u8>(rec + R.B_LAST_FLAG_BITS, <u8>bits);
-  store<u8>(rec + R.B_LAST_MAPPING_KIND, <u8>kind);
-  if (kind == MAPPING_ANON) store<u8>(rec + R.B_ANON_SEEN, 1);
+  if (kind == MAPPING_FILE) store<u8>(rec + R.B_FILE_BACKED, 1);
+  else if (kind == MAPPING_ANON || kind == MAPPING_NONE) store<u8>(rec + R.B_FILE_BACKED, 0);
+  if (op >= REF_SET && op <= REF_UNFREEZE) {
+    store<u8>(rec + R.B_SWAP_CACHE, (bits & FLAG_SWAPCACHE) != 0 ? 1 : 0);
+    store<u8>(rec + R.B_REF_SEEN, 1);
+    store<u8>(rec + R.B_LAST_FLAG_BITS, <u8>bits);
+    store<u8>(rec + R.B_LAST_MAPPING_KIND, <u8>kind);
+    if (kind == MAPPING_ANON) store<u8>(rec + R.B_ANON_SEEN, 1);
+  } else if (op >= ALLOC && op <= FILEMAP_DEL) {
+    store<u8>(rec + R.B_BUDDY_SEEN, 1);
+  }
+}
+
+/** PageModel.apply's switch for a page_ref event run accepted. */
+function applyRef(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row: f64, pid: i32, comm: i32, stack: i32, lossEpoch: i32): void {
+  const has = <u32>load<u8>(b + HAS + <usize>i);
+  const v = load<i32>(b + VAL + (<usize>i << 2));
+  const ret = load<i32>(b + RET + (<usize>i << 2));
+  const count = load<i32>(b + COUNT + (<usize>i << 2));
   if (op == REF_SET) {
     // applySet
     if (load<u8>(rec + R.B_DEVICE) != 0) {
@@ -416,16 +396,8 @@ function countPinsAndRefs(rec: usize, op: u32, v: i32, line: f64, ts: f64, row: 
   }
 }
 
-/** PageModel.apply for any other event on a page (page cache, per-cpu lists, events the model does not know). */
-function applyOther(b: usize, i: i32, op: u32, rec: usize): void {
-  const kind = <u32>load<u8>(b + MAPPING + <usize>i);
-  if ((<u32>load<u8>(b + HAS + <usize>i) & HAS_MAPCOUNT) != 0 && mapcountMeaningful(kind, flagBitsOf(b, i))) {
-    const m = mappings(load<i32>(b + MAPCOUNT + (<usize>i << 2)));
-    store<f64>(rec + R.D_MAPCOUNT, m);
-    if (m > load<f64>(rec + R.D_MAX_MAPCOUNT)) store<f64>(rec + R.D_MAX_MAPCOUNT, m);
-  }
-  fileBackedFrom(rec, kind);
-  if (op >= ALLOC && op <= FILEMAP_DEL) store<u8>(rec + R.B_BUDDY_SEEN, 1);
+/** PageModel.apply's switch for any other event on a page (page cache, per-cpu lists, events the model does not know). */
+function applyOther(op: u32, rec: usize): void {
   if (op == FILEMAP_ADD) {
     store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) + 1);
     store<u8>(rec + R.B_FILE_BACKED, 1);
@@ -435,22 +407,8 @@ function applyOther(b: usize, i: i32, op: u32, rec: usize): void {
   store<u8>(rec + R.B_SET_ALLOC_PENDING, 0);
 }
 
-/** What a mapping= value says of the page's backing (PageModel.apply). */
-@inline function fileBackedFrom(rec: usize, kind: u32): void {
-  if (kind == MAPPING_FILE) store<u8>(rec + R.B_FILE_BACKED, 1);
-  else if (kind == MAPPING_ANON || kind == MAPPING_NONE) store<u8>(rec + R.B_FILE_BACKED, 0);
-}
-
-/** PageModel.apply for an order-0 allocation or free run accepted. */
+/** PageModel.apply's switch for an order-0 allocation or free run accepted. */
 function applyLife(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row: f64, pid: i32, comm: i32, stack: i32, lossEpoch: i32): void {
-  const has = <u32>load<u8>(b + HAS + <usize>i);
-  if ((has & HAS_MAPCOUNT) != 0 && mapcountMeaningful(<u32>load<u8>(b + MAPPING + <usize>i), 0)) { // (run declines flags here)
-    const m = mappings(load<i32>(b + MAPCOUNT + (<usize>i << 2)));
-    store<f64>(rec + R.D_MAPCOUNT, m);
-    if (m > load<f64>(rec + R.D_MAX_MAPCOUNT)) store<f64>(rec + R.D_MAX_MAPCOUNT, m);
-  }
-  fileBackedFrom(rec, <u32>load<u8>(b + MAPPING + <usize>i));
-  store<u8>(rec + R.B_BUDDY_SEEN, 1);
   if (op == ALLOC) {
     // applyAlloc of an order-0 page (order -1: not printed, counted as 0)
     if (load<u8>(rec + R.B_SET_ALLOC_PENDING) == 0) {

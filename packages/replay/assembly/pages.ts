@@ -94,9 +94,36 @@ export function indexAdd(pfn: f64, slot: i32): bool {
 }
 
 /**
- * A new page: the next slot, its record initialised (a fresh record is zero bytes but for
- * these), its pfn and loss epoch set, and indexed when indexed (pfns below 2^32). -1 when
- * out of memory (nothing changed then).
+ * ZONE_DEVICE ranges of the replay sorted by start then end (model/device-ranges.ts), 24
+ * bytes each: start and end (f64), the kind's code in the record (page.ts deviceCodeOf) and
+ * the profile's idle refcount for it (i32).
+ */
+export let devicesAt: i32 = 0;
+export let deviceCount: i32 = 0;
+
+/** The range holding pfn (its entry's address), or 0: DeviceRanges.find's search, the same answer for overlapping ranges. */
+function findDevice(pfn: f64): usize {
+  let lo = 0;
+  let hi = deviceCount - 1;
+  let best: usize = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = <usize>devicesAt + <usize>mid * 24;
+    if (load<f64>(r) <= pfn) { best = r; lo = mid + 1; } else hi = mid - 1;
+  }
+  if (best != 0 && pfn < load<f64>(best, 8)) return best;
+  for (let k = 0; k < deviceCount; k++) {
+    const r = <usize>devicesAt + <usize>k * 24;
+    if (load<f64>(r) <= pfn && pfn < load<f64>(r, 8)) return r;
+  }
+  return 0;
+}
+
+/**
+ * A new page (PageModel.create, for JavaScript's events and run()'s alike): the next slot,
+ * its record initialised (a fresh record is zero bytes but for these), its pfn, loss epoch
+ * and device memory (kind and idle refcount) set, and indexed when indexed (pfns below
+ * 2^32). -1 when out of memory (nothing changed then).
  */
 export function createPage(pfn: f64, lossEpoch: i32, indexed: bool): i32 {
   if (indexed && !indexRoom()) return -1;
@@ -125,6 +152,11 @@ export function createPage(pfn: f64, lossEpoch: i32, indexed: bool): i32 {
   store<i32>(rec + R.I_LIVE_ALLOC_COMM, -1);
   store<f64>(rec + R.D_PFN, pfn);
   store<i32>(rec + R.I_SYNC_EPOCH, lossEpoch);
+  const device = findDevice(pfn);
+  if (device != 0) {
+    store<u8>(rec + R.B_DEVICE, <u8>load<i32>(device, 16));
+    store<i32>(rec + R.I_DEVICE_IDLE, load<i32>(device, 20));
+  }
   if (indexed) { used++; place(<u32><u64>pfn, slot); }
   return slot;
 }

@@ -198,7 +198,7 @@ export class ReplayProcessor implements Replayer {
   /**
    * The events of one decoded block (rows from .. from + d.length - 1 of the batch): the
    * core replays the common case until an event needs the full model, which replays that
-   * one here; with findings pending (the reordering window), every event is replayed here.
+   * one here (see coreMayRun for the core's limits while findings are pending).
    */
   private replayBlock(d: DecodedBatch, from: number, flagBits: Uint8Array | null): void {
     const model = this.model as PageModel;

@@ -24,7 +24,9 @@ export const MAX_HOLDERS = 8;
 /** Blocks per chunk (assembly/holders.ts CHUNK_BLOCKS) and bytes per block: MAX_HOLDERS entries of 8 doubles. */
 const CHUNK_BLOCKS = 4096;
 const BLOCK_BYTES = MAX_HOLDERS * 64;
-const H_LINE = 0; const H_ROW = 1; const H_PID = 2; const H_COMM = 3; const H_VAL = 4; const H_STACK = 5; const H_TS = 6;
+const H_LINE = 0; const H_ROW = 1; const H_PID = 2; const H_COMM = 3; const H_VAL = 4; const H_STACK = 5;
+/** Where a holder's (or a pin's) timestamp is among its numbers. */
+export const H_TS = 6;
 
 /**
  * The holder blocks live in the replay core's memory, and the core's push, pop and clear

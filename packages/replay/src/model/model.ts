@@ -38,15 +38,18 @@ export class PageModel {
   /** Allocated high-order blocks by head pfn (buddy blocks are naturally aligned). */
   private readonly blocks = new Map<number, { order: number; row: number }>();
 
-  /** expectedPages: an upper bound of the pages the replay may touch (sizes the record chunks, see chunkShiftFor). */
-  /** core: the replay core whose memory holds the pages (processor.ts runs its loop over them). */
-  constructor(private readonly devices: DeviceRanges, private readonly profile: Profile, private readonly mapcountRaw: boolean, hasRefEvents: boolean, expectedPages = 0, core = new ReplayCore()) {
+  /**
+   * expectedPages: an upper bound of the pages the replay may touch (sizes the record chunks,
+   * see chunkShiftFor); core: the replay core whose memory holds the pages (processor.ts runs
+   * its loop over them).
+   */
+  constructor(devices: DeviceRanges, profile: Profile, private readonly mapcountRaw: boolean, hasRefEvents: boolean, expectedPages = 0, core = new ReplayCore()) {
     this.hasRefEvents = hasRefEvents;
     this.index = new PfnIndex(core);
     this.store = new PageStore(chunkShiftFor(expectedPages), core);
     core.x.mapcountRaw.value = mapcountRaw ? 1 : 0;
     core.x.hasRefEvents.value = hasRefEvents ? 1 : 0;
-    // The device ranges as the core reads them when it creates a page (assembly/core.ts findDevice).
+    // The device ranges as the core reads them when it creates a page (assembly/pages.ts findDevice).
     const ranges = devices.list;
     const at = core.alloc(24 * Math.max(1, ranges.length), 'device ranges');
     ranges.forEach((r, k) => {
@@ -177,16 +180,10 @@ export class PageModel {
     return this.at(slot < 0 ? this.create(pfn) : slot, pfn);
   }
 
-  /** The new page's slot, its record initialised (the core creates the pages of its own events the same way). */
+  /** The new page's slot, its record initialised, device memory included (assembly/pages.ts createPage, which the core's loop calls too). */
   private create(pfn: number): number {
     const slot = this.store.allocate(pfn, this.lossEpoch);
     this.index.add(pfn, slot);
-    const d = this.devices.find(pfn);
-    if (d !== null) {
-      const p = this.at(slot, pfn);
-      p.device = d.kind;
-      p.deviceIdle = this.profile.deviceIdle(d.kind);
-    }
     return slot;
   }
 

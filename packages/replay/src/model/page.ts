@@ -18,7 +18,7 @@
  * a page gets a persistent handle (PageModel.handleOf) only when something keeps it.
  */
 import { ReplayCore } from '../wasm/replay-core.js';
-import { HolderSlab, holderAt, type Holder } from './holders.js';
+import { H_TS, HolderSlab, holderAt, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
 
 export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
@@ -365,7 +365,8 @@ export class PageStore {
 
   /** When the page's oldest outstanding pin was taken (undefined: none), without a Holder. */
   oldestPinTs(slot: number): number | undefined {
-    return this.oldestPin(slot)?.ts;
+    const rec = this.recordAt(slot);
+    return this.core.x.pinLength(rec) === 0 ? undefined : this.d[this.core.x.pinEntry(rec, 0) / 8 + H_TS];
   }
 
   /** Forget a page's pins (a new life). */
