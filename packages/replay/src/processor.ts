@@ -184,8 +184,7 @@ export class ReplayProcessor implements Replayer {
     this.refreshComms(cols.comm);
     const flagBits = flagBitsOf(cols.flags);
     const d = this.decoded;
-    d.bind(cols, ops);
-    d.bindTables(d.opOfEvent, flagBits);
+    d.bind(cols, ops, flagBits);
     const n = batch.numRows;
     for (let from = 0; from < n; from += BLOCK_ROWS) {
       const count = Math.min(BLOCK_ROWS, n - from);

@@ -70,7 +70,7 @@ export class DecodedBatch {
 
   /**
    * The block's arrays are in the replay core's memory, where its loop reads the same rows
-   * (assembly/core.ts blockLayout gives their offsets).
+   * (assembly/block.ts blockLayout gives their offsets).
    */
   constructor(private readonly core: ReplayCore) {
     const x = core.x;
@@ -87,11 +87,12 @@ export class DecodedBatch {
   }
 
   /**
-   * Point the decoding at a batch (its required columns checked by the caller) and its event
-   * names' operations. The core reads every column where it is: in place when the batch was
-   * read into its memory (Replayer.batchBuffer), else from a copy made here.
+   * Point the decoding at a batch (its required columns checked by the caller), its event
+   * names' operations and its flags' FLAG_* bits (null: no flags). The core reads every
+   * column where it is: in place when the batch was read into its memory
+   * (Replayer.batchBuffer), else from a copy made here.
    */
-  bind(c: BoundColumns, ops: readonly number[]): void {
+  bind(c: BoundColumns, ops: readonly number[], flagBits: Uint8Array | null): void {
     const line = c.line.raw();
     const ts = c.ts.raw();
     this.lineWords = line.words; this.lineSigned = line.signed;
@@ -119,6 +120,7 @@ export class DecodedBatch {
       i32[t + 2] = col.raw().offset;
       i32[t + 3] = kindOf(col);
     });
+    this.bindTables(this.opOfEvent, flagBits);
   }
 
   /** Rows [from, from + n) of the bound batch into the block's arrays (assembly/fill.ts). */
@@ -145,7 +147,7 @@ export class DecodedBatch {
   }
 
   /** The operation per event-dictionary id and the FLAG_* bits per flags-dictionary id (null: none), where the core reads them. */
-  bindTables(ops: Uint8Array, flagBits: Uint8Array | null): void {
+  private bindTables(ops: Uint8Array, flagBits: Uint8Array | null): void {
     const x = this.core.x;
     const flags = flagBits ?? new Uint8Array(0);
     const bytes = ((ops.length + 63) & ~63) + flags.length;
