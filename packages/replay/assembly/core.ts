@@ -177,13 +177,42 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     const stack = load<i32>(b + STACK + (<usize>i << 2));
     touch(rec, op, line, ts, row, cpu, pid, comm, stack);
     coreEvents++;
-    applyCommon(b, i, op, rec, bits);
+    const refBefore = load<u8>(rec + R.B_REF_KNOWN) != 0 ? load<f64>(rec + R.D_REF) : NaN;
+    applyCommon(b, i, op, rec, bits, ts);
     if (ref) { pageRefEvents++; applyRef(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch); }
     else if (life) applyLife(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch);
     else applyOther(op, rec);
     if (load<u8>(rec + R.B_REF_KNOWN) != 0 && load<f64>(rec + R.D_REF) > load<f64>(rec + R.D_MAX_REF)) store<f64>(rec + R.D_MAX_REF, load<f64>(rec + R.D_REF));
+    trackHeld(rec, refBefore, ts);
   }
   return to;
+}
+
+/** model.ts trackHeld: since when the page has held at least its current refcount (two levels). */
+function trackHeld(rec: usize, before: f64, ts: f64): void {
+  if (load<u8>(rec + R.B_REF_KNOWN) == 0) { store<u8>(rec + R.B_HELD_DEPTH, 0); return; }
+  const now = load<f64>(rec + R.D_REF);
+  const depth = load<u8>(rec + R.B_HELD_DEPTH);
+  if (depth == 0 || isNaN(before)) { store<u8>(rec + R.B_HELD_DEPTH, 1); store<f64>(rec + R.D_HELD_SINCE, ts); return; }
+  if (now == before) return;
+  if (now > before) {
+    store<i32>(rec + R.I_HELD_BASE_LEVEL, <i32>before);
+    store<f64>(rec + R.D_HELD_BASE_SINCE, load<f64>(rec + R.D_HELD_SINCE));
+    store<u8>(rec + R.B_HELD_DEPTH, 2);
+    store<f64>(rec + R.D_HELD_SINCE, ts);
+    return;
+  }
+  if (depth == 2 && now <= <f64>load<i32>(rec + R.I_HELD_BASE_LEVEL)) {
+    store<f64>(rec + R.D_HELD_SINCE, load<f64>(rec + R.D_HELD_BASE_SINCE));
+    store<u8>(rec + R.B_HELD_DEPTH, 1);
+  }
+}
+
+/** model.ts clampHeld: the page lost its last mapping at ts. */
+@inline function clampHeld(rec: usize, ts: f64): void {
+  if (load<u8>(rec + R.B_HELD_DEPTH) == 0) return;
+  if (load<f64>(rec + R.D_HELD_SINCE) < ts) store<f64>(rec + R.D_HELD_SINCE, ts);
+  if (load<f64>(rec + R.D_HELD_BASE_SINCE) < ts) store<f64>(rec + R.D_HELD_BASE_SINCE, ts);
 }
 
 /** FLAG_* bits of row i (0 without flags); 255 when the table does not name its value (JS decides). */
@@ -292,10 +321,11 @@ function declinesLife(b: usize, i: i32, op: u32, rec: usize): bool {
  * mapping says of the backing, and what the event says of the page's kind (a page_ref event's
  * flags and mapping, or a buddy / page cache event).
  */
-function applyCommon(b: usize, i: i32, op: u32, rec: usize, bits: u32): void {
+function applyCommon(b: usize, i: i32, op: u32, rec: usize, bits: u32, ts: f64): void {
   const kind = <u32>load<u8>(b + MAPPING + <usize>i);
   if ((<u32>load<u8>(b + HAS + <usize>i) & HAS_MAPCOUNT) != 0 && mapcountMeaningful(kind, bits)) {
     const m = mappings(load<i32>(b + MAPCOUNT + (<usize>i << 2)));
+    if (m == 0 && load<f64>(rec + R.D_MAPCOUNT) > 0) clampHeld(rec, ts);
     store<f64>(rec + R.D_MAPCOUNT, m);
     if (m > load<f64>(rec + R.D_MAX_MAPCOUNT)) store<f64>(rec + R.D_MAX_MAPCOUNT, m);
   }

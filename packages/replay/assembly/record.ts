@@ -27,6 +27,8 @@ export const D_LIVE_ALLOC_TS: usize = 224;
 export const D_LIVE_ALLOC_ROW: usize = 232;
 export const D_PERF_LIVE_KB: usize = 240;
 export const D_PFN: usize = 248;
+export const D_HELD_SINCE: usize = 40;
+export const D_HELD_BASE_SINCE: usize = 312;
 // i32
 export const I_EVENTS: usize = 80;
 export const I_GETS: usize = 84;
@@ -58,6 +60,7 @@ export const I_PIN_CAPACITY: usize = 300;
 export const I_PIN_LENGTH: usize = 304;
 export const I_PIN_COUNT: usize = 260;
 export const I_UNPIN_COUNT: usize = 264;
+export const I_HELD_BASE_LEVEL: usize = 308;
 // u8
 export const B_BUDDY: usize = 152;
 export const B_REF_KNOWN: usize = 153;
@@ -81,6 +84,7 @@ export const B_ALT_OP: usize = 172;
 export const B_ORDER: usize = 173;
 export const B_LIVE_ALLOC_ORDER: usize = 174;
 export const B_DEVICE: usize = 175;
+export const B_HELD_DEPTH: usize = 170;
 
 /** The offsets above in the order src/wasm/replay-core.ts CORE_FIELDS names them (for its layout test). */
 const OFFSETS: StaticArray<usize> = [
@@ -93,6 +97,7 @@ const OFFSETS: StaticArray<usize> = [
   B_BUDDY, B_REF_KNOWN, B_FROZEN, B_SPLITTING, B_LAST_FLAG_BITS, B_LAST_MAPPING_KIND, B_ANON_SEEN, B_FILE_BACKED, B_SWAP_CACHE,
   B_DEVICE_IN_USE, B_ALLOC_SEEN, B_SET_ALLOC_PENDING, B_LAST_FREE_OP, B_CAPTURED, B_PERF_ENTRY, B_BUDDY_SEEN, B_REF_SEEN, B_LAST_OP,
   B_ALT_OP, B_ORDER, B_LIVE_ALLOC_ORDER, B_DEVICE, RECORD_BYTES,
+  D_HELD_SINCE, D_HELD_BASE_SINCE, I_HELD_BASE_LEVEL, B_HELD_DEPTH,
 ];
 
 export function fieldOffset(k: i32): i32 {

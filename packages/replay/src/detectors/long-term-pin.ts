@@ -4,7 +4,7 @@
  * Legitimate for RDMA/io_uring/VFIO buffers that outlive the capture; a pin that should
  * have been released shows up here first.
  */
-import { siteOfStack } from './sites.js';
+import { pinSiteOfStack } from './sites.js';
 import { hex, type Detector } from './types.js';
 import type { PageState } from '../model/page.js';
 
@@ -16,7 +16,7 @@ export const longTermPin: Detector = {
     ctx.model.forEachPage((p) => {
       if (p.pins <= 0) return;
       const h = p.oldestPin;
-      const site = h === undefined ? 'unknown site' : `${ctx.commName(h.commIndex)} ${siteOfStack(ctx.frames(h.stackId))}`;
+      const site = h === undefined ? 'unknown site' : `${ctx.commName(h.commIndex)} ${pinSiteOfStack(ctx.frames(h.stackId))}`;
       const list = groups.get(site) ?? [];
       list.push(ctx.model.handleOf(p)); // p is the walk's cursor
       groups.set(site, list);

@@ -19,7 +19,9 @@ export const mapcountExceedsRefcount: Detector = {
     if (!e.hasCount || !e.hasMapcount || !e.mapcountMeaningful || p.frozen) return;
     if (p.isDevice && !ctx.profile.deviceMapRefs) return;
     const maps = ctx.model.mappings(e.mapcount);
-    if (maps <= e.count) return;
+    // An unmapped page cannot hold a mapping without a reference: a negative count there is
+    // refcount_underflow's finding, not this one.
+    if (maps <= e.count || maps <= 0) return;
     const error = p.isDevice && ctx.profile.deviceMapRefs;
     report(e, p, ctx, maps, error);
   },

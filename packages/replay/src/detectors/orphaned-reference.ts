@@ -22,14 +22,20 @@ import { FLAG_LRU, FLAG_USER_PAGE, MAPPING } from '../model/model.js';
 import { BUDDY, type PageState } from '../model/page.js';
 import { describeHolders, hex, type Detector, type DetectorContext } from './types.js';
 
-/** A leftover reference younger than this at the end of the trace may still be dropped. */
+/**
+ * References held for less than this at the end of the trace, or on a page whose last user
+ * went away less than this before it, may still be dropped (LRU and per-CPU batches, I/O
+ * completions, an io_uring ring torn down after its owner exited).
+ */
 export const ORPHAN_QUIET_NS = 50_000_000;
 
 export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   if (!p.refKnown || ctx.model.isUncertain(p) || p.frozen) return 0;
   if (p.mapcount !== 0) return 0; // still mapped
   if (p.pins > 0 && (p.isDevice || p.maxMapcount === 0)) return 0; // a pin whose user we cannot see end
-  if (ctx.end.ts - p.lastTs < ORPHAN_QUIET_NS) return 0;
+  // The references left must be old, and the page without a user, for long enough; a
+  // balanced get and put on top of them (a driver's eviction scan) does not make them young.
+  if (!(ctx.end.ts - p.heldSince >= ORPHAN_QUIET_NS)) return 0;
   if (p.isDevice) return deviceLeftover(p);
   if (p.maxMapcount === 0) return 0; // never mapped: a kernel allocation may hold it forever
   if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
@@ -58,6 +64,22 @@ function deviceLeftover(p: PageState): number {
   return p.ref - p.deviceIdle;
 }
 
+/** How long the references left were held with no user: why they are not about to be dropped. */
+function heldFor(p: PageState, ctx: DetectorContext): string {
+  return `nothing dropped them in the last ${formatMs(ctx.end.ts - p.heldSince)} of the trace, with no mapping of the page left`;
+}
+
+function formatMs(ns: number): string {
+  const ms = ns / 1e6;
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 1)} ms`;
+}
+
+/** A device page's idle refcount, which the references left keep it from returning to. */
+function deviceIdleNote(p: PageState): string {
+  if (p.device === null) return '';
+  return ` (a ${p.device} page is idle at refcount ${p.deviceIdle} on this kernel: once its last user is gone it drops to ${p.deviceIdle} and goes back to its driver's free pages)`;
+}
+
 export const orphanedReference: Detector = {
   kind: 'orphaned_reference',
   reset() {},
@@ -75,7 +97,7 @@ export const orphanedReference: Detector = {
         kind: 'orphaned_reference', severity: 'error',
         expected: `refcount ${p.device !== null ? p.deviceIdle : 0} once the last user is gone (or the page freed)`,
         observed: `refcount ${p.ref}, mapcount 0, never freed`,
-        message: `pfn ${hex(p.pfn)} was mapped and unmapped but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; unmatched: ${describeHolders(p, ctx)}.`,
+        message: `pfn ${hex(p.pfn)} was mapped and unmapped but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${describeHolders(p, ctx)}.`,
         reorderSensitive: false,
       }, { row: p.lastRow, line: p.lastLine, ts: p.lastTs, pid: p.lastPid, comm: ctx.commName(p.lastCommIndex), stackId: p.lastStackId }, p);
     }

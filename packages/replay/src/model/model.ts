@@ -264,8 +264,10 @@ export class PageModel {
 
   apply(p: PageState, e: EventView, mappingKind: number, flagBits: number): void {
     const d = p.d; const db = p.db; const b = p.b; const bb = p.bb;
+    const refBefore = b[bb + B.refKnown] !== 0 ? d[db + D.ref] as number : NaN;
     if (e.hasMapcount && e.mapcountMeaningful) {
       const m = this.mappings(e.mapcount);
+      if (m === 0 && (d[db + D.mapcount] as number) > 0) clampHeld(d, db, b, bb, e.ts);
       d[db + D.mapcount] = m;
       if (m > (d[db + D.maxMapcount] as number)) d[db + D.maxMapcount] = m;
     }
@@ -295,6 +297,7 @@ export class PageModel {
     }
     if (e.op !== OP.REF_SET && e.op !== OP.ALLOC) b[bb + B.setAllocPending] = 0;
     if (b[bb + B.refKnown] !== 0 && (d[db + D.ref] as number) > (d[db + D.maxRef] as number)) d[db + D.maxRef] = d[db + D.ref] as number;
+    trackHeld(p.d, p.db, p.i, p.ib, p.b, p.bb, refBefore, e.ts);
   }
 
   /** Resynchronise to the count the event reported (after detectors compared it). */
@@ -467,3 +470,46 @@ export class PageModel {
 }
 
 const SLOT_LIMIT = 2 ** 21;
+
+/**
+ * Since when a page has held at least its current refcount: the age of the references it
+ * holds now, which is what tells a reference left behind from one about to be dropped (a
+ * balanced get and put on top of it, such as a device driver's eviction taking and dropping
+ * a reference, does not make the leftover any younger). Two levels of "the count has been at
+ * least L since S" are kept, the current count (D.heldSince) and the level below it
+ * (I.heldBaseLevel, D.heldBaseSince); when the count climbs a third level the lowest is
+ * forgotten, which only makes a later answer younger than the truth (the safe direction for
+ * a detector that waits for old references). Run after every event that may change the
+ * refcount (PageModel.apply; the replay core's run mirrors it in assembly/core.ts).
+ */
+export function trackHeld(d: Float64Array, db: number, i: Int32Array, ib: number, b: Uint8Array, bb: number, before: number, ts: number): void {
+  if (b[bb + B.refKnown] === 0) { b[bb + B.heldDepth] = 0; return; }
+  const now = d[db + D.ref] as number;
+  const depth = b[bb + B.heldDepth] as number;
+  if (depth === 0 || Number.isNaN(before)) { b[bb + B.heldDepth] = 1; d[db + D.heldSince] = ts; return; }
+  if (now === before) return;
+  if (now > before) {
+    // A climb: the level it left becomes the lower one (forgetting any level below that).
+    i[ib + I.heldBaseLevel] = before;
+    d[db + D.heldBaseSince] = d[db + D.heldSince] as number;
+    b[bb + B.heldDepth] = 2;
+    d[db + D.heldSince] = ts;
+    return;
+  }
+  // A drop: the count has been at least `before` > now since heldSince, and at least the
+  // lower level since its own (earlier) time when the drop reaches it.
+  if (depth === 2 && now <= (i[ib + I.heldBaseLevel] as number)) {
+    d[db + D.heldSince] = d[db + D.heldBaseSince] as number;
+    b[bb + B.heldDepth] = 1;
+  }
+}
+
+/**
+ * The page lost its last mapping at ts: whatever it holds from now on is held without a
+ * user, so no held-since time is earlier than that (an orphan is judged on both).
+ */
+export function clampHeld(d: Float64Array, db: number, b: Uint8Array, bb: number, ts: number): void {
+  if ((b[bb + B.heldDepth] as number) === 0) return;
+  if ((d[db + D.heldSince] as number) < ts) d[db + D.heldSince] = ts;
+  if ((d[db + D.heldBaseSince] as number) < ts) d[db + D.heldBaseSince] = ts;
+}

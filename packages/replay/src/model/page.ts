@@ -40,12 +40,14 @@ export const RECORD_BYTES = 320;
  * change of CPU missed a line the look-ahead had not loaded.)
  */
 export const enum D {
-  ref = 0, lastTs = 1, lastRow = 2, lastLine = 3, maxRef = 4, /* 5: free */ mapcount = 6, maxMapcount = 7,
+  ref = 0, lastTs = 1, lastRow = 2, lastLine = 3, maxRef = 4, heldSince = 5, mapcount = 6, maxMapcount = 7,
   altTs = 8, altRow = 9,
   // bytes 176-255: first event, frees, allocations, pins, the page's pfn (its persistent
   // handle is made from the record, see PageModel)
   firstTs = 22, firstLine = 23, pinMaxNs = 24, lastFreeLine = 25, lastFreeRow = 26,
   liveAllocLine = 27, liveAllocTs = 28, liveAllocRow = 29, perfLiveKb = 30, pfn = 31,
+  // bytes 312-319: the lower level of the held-since pair (see trackHeld in model.ts)
+  heldBaseSince = 39,
 }
 
 /** Int32 fields (index in int32s from the record start). Bytes 80-151: per-event fields. */
@@ -59,13 +61,15 @@ export const enum I {
   liveAllocPid = 72, liveAllocCommIndex = 73,
   // the page's outstanding pins: their array in the core's memory, its capacity and length (assembly/pins.ts)
   pinList = 74, pinCapacity = 75, pinLength = 76,
+  // bytes 308-311: the refcount of the held-since pair's lower level
+  heldBaseLevel = 77,
 }
 
 /** Uint8 fields (byte offset from the record start, bytes 152-175): booleans (0/1) and small codes. */
 export const enum B {
   buddy = 152, refKnown = 153, frozen = 154, splitting = 155, /* 156: free */ lastFlagBits = 157, lastMappingKind = 158, anonSeen = 159,
   fileBacked = 160, swapCache = 161, deviceInUse = 162, allocSeen = 163, setAllocPending = 164, lastFreeOp = 165, captured = 166, perfEntry = 167,
-  buddySeen = 168, refSeen = 169, /* 170: free */ lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
+  buddySeen = 168, refSeen = 169, heldDepth = 170, lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
 }
 
 /** Device kinds by code (0 = not device memory); kinds from a memory map are added on first use. */
@@ -149,6 +153,11 @@ export class PageState {
   get ref(): number { return this.d[this.db + D.ref] as number; }
   set ref(v: number) { this.d[this.db + D.ref] = v; }
   get refKnown(): boolean { return this.b[this.bb + B.refKnown] !== 0; }
+  /**
+   * Since when the page has held at least its current refcount, with no mapping gone since
+   * (trackHeld in model.ts): how old the references it holds now are. NaN while unknown.
+   */
+  get heldSince(): number { return this.b[this.bb + B.heldDepth] === 0 ? NaN : this.d[this.db + D.heldSince] as number; }
   set refKnown(v: boolean) { this.b[this.bb + B.refKnown] = v ? 1 : 0; }
   get mapcount(): number { return this.d[this.db + D.mapcount] as number; }
   set mapcount(v: number) { this.d[this.db + D.mapcount] = v; }

@@ -18,6 +18,8 @@ import { writeTraceText } from '../testing/index.js';
 import { ReplayCore } from './replay-core.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/guest-6.1/', import.meta.url));
+/** Whole captures of bug kernels: every detector's condition on many pages at once. */
+const BUG_FIXTURES = fileURLToPath(new URL('../../../../fixtures/bug-6.1/', import.meta.url));
 
 /** The record fields of assembly/record.ts, in its OFFSETS order, as page.ts places them. */
 const CORE_FIELDS: [string, number][] = [
@@ -37,6 +39,7 @@ const CORE_FIELDS: [string, number][] = [
   ['B.deviceInUse', B.deviceInUse], ['B.allocSeen', B.allocSeen], ['B.setAllocPending', B.setAllocPending], ['B.lastFreeOp', B.lastFreeOp],
   ['B.captured', B.captured], ['B.perfEntry', B.perfEntry], ['B.buddySeen', B.buddySeen], ['B.refSeen', B.refSeen], ['B.lastOp', B.lastOp],
   ['B.altOp', B.altOp], ['B.order', B.order], ['B.liveAllocOrder', B.liveAllocOrder], ['B.device', B.device], ['RECORD_BYTES', RECORD_BYTES],
+  ['D.heldSince', D.heldSince * 8], ['D.heldBaseSince', D.heldBaseSince * 8], ['I.heldBaseLevel', I.heldBaseLevel * 4], ['B.heldDepth', B.heldDepth],
 ];
 
 describe('replay core: the record layout', () => {
@@ -58,13 +61,13 @@ describe('replay core: memory', () => {
   });
 });
 
-/** The text of each fixture trace, and the sidecars' path. */
-function fixtureTraces(): { name: string; text: string; like: string }[] {
+/** The text of each fixture trace under `root`, and the sidecars' path. */
+function fixtureTraces(root = FIXTURES): { name: string; text: string; like: string }[] {
   const out: { name: string; text: string; like: string }[] = [];
-  for (const dir of readdirSync(FIXTURES).sort()) {
-    for (const f of readdirSync(join(FIXTURES, dir))) {
+  for (const dir of readdirSync(root).sort()) {
+    for (const f of readdirSync(join(root, dir))) {
       if (!/^trace.*\.txt(\.zst)?$/.test(f)) continue;
-      const path = join(FIXTURES, dir, f);
+      const path = join(root, dir, f);
       const bytes = readFileSync(path);
       out.push({ name: `${dir}/${f}`, text: Buffer.from(f.endsWith('.zst') ? decompress(bytes) : bytes).toString('latin1'), like: path });
     }
@@ -95,20 +98,22 @@ describe('replay core: the same outputs as the JavaScript model alone', () => {
     { drop: 7, opts: { reorderWindowNs: 0n, reorderWindowEvents: 0 }, what: ', every 7th page event removed, no reordering window' },
     { drop: 41, opts: { reorderWindowNs: 0n, reorderWindowEvents: 0 }, what: ', every 41st page event removed, no reordering window' },
   ];
-  for (const { name, text, like } of fixtureTraces()) {
-    for (const { drop, opts, what } of variants) {
-      it(`${name}${what}`, async () => {
-        const runDir = mkdtempSync(join(tmpdir(), 'pagetrace-core-'));
-        await ingestTrace({ input: writeTraceText(drop > 0 ? dropEvery(text, drop) : text, like), outDir: join(runDir, 'core'), workers: 1 });
-        cpSync(join(runDir, 'core'), join(runDir, 'js'), { recursive: true });
-        const withCore = await replayRun(join(runDir, 'core'), opts);
-        const reference = await replayRun(join(runDir, 'js'), opts, { javascriptOnly: true });
-        expect(outputs(join(runDir, 'core'))).toEqual(outputs(join(runDir, 'js')));
-        // The comparison is worth something: the core replayed events, and removed events made findings.
-        expect(withCore.timings.core_events).toBeGreaterThan(0);
-        expect(reference.timings.core_events).toBe(0);
-        if (drop > 0) expect(reference.totals.anomalies).toBeGreaterThan(0);
-      });
-    }
+  const cases = [
+    ...fixtureTraces().flatMap((t) => variants.map((v) => ({ ...t, ...v }))),
+    ...fixtureTraces(BUG_FIXTURES).map((t) => ({ ...t, ...variants[0]!, name: `bug-6.1/${t.name}` })),
+  ];
+  for (const { name, text, like, drop, opts, what } of cases) {
+    it(`${name}${what}`, async () => {
+      const runDir = mkdtempSync(join(tmpdir(), 'pagetrace-core-'));
+      await ingestTrace({ input: writeTraceText(drop > 0 ? dropEvery(text, drop) : text, like), outDir: join(runDir, 'core'), workers: 1 });
+      cpSync(join(runDir, 'core'), join(runDir, 'js'), { recursive: true });
+      const withCore = await replayRun(join(runDir, 'core'), opts);
+      const reference = await replayRun(join(runDir, 'js'), opts, { javascriptOnly: true });
+      expect(outputs(join(runDir, 'core'))).toEqual(outputs(join(runDir, 'js')));
+      // The comparison is worth something: the core replayed events, and removed events made findings.
+      expect(withCore.timings.core_events).toBeGreaterThan(0);
+      expect(reference.timings.core_events).toBe(0);
+      if (drop > 0) expect(reference.totals.anomalies).toBeGreaterThan(0);
+    });
   }
 });
