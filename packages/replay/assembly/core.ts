@@ -32,6 +32,8 @@ const REF_SET: u32 = 1; const REF_MOD: u32 = 2; const REF_MOD_TEST: u32 = 3; con
 const REF_FREEZE: u32 = 6; const REF_UNFREEZE: u32 = 7; const ALLOC: u32 = 8; const FREE: u32 = 9; const FREE_BATCHED: u32 = 10;
 const FILEMAP_ADD: u32 = 12; const FILEMAP_DEL: u32 = 13; const ISOLATE_FREE: u32 = 15;
 const MAPPING_NONE: u32 = 0; const MAPPING_FILE: u32 = 1; const MAPPING_ANON: u32 = 2; const MAPPING_MOVABLE: u32 = 3;
+/** page.ts MIGRATION: a page unfrozen in the page cache, then seen without its mapping. */
+const MIGRATION_NONE: u8 = 0; const MIGRATION_SOURCE: u8 = 1; const MIGRATION_AWAY: u8 = 2;
 const FLAG_SWAPCACHE: u32 = 1; const FLAG_USER_PAGE: u32 = 2; const FLAG_SLAB: u32 = 4;
 const HAS_COUNT: u32 = 1; const HAS_MAPCOUNT: u32 = 2; const HAS_VAL: u32 = 4; const HAS_RET: u32 = 8;
 const BUDDY_ALLOCATED: u32 = 1; const BUDDY_FREE: u32 = 2;
@@ -337,6 +339,7 @@ function applyCommon(b: usize, i: i32, op: u32, rec: usize, bits: u32, ts: f64):
     store<u8>(rec + R.B_LAST_FLAG_BITS, <u8>bits);
     store<u8>(rec + R.B_LAST_MAPPING_KIND, <u8>kind);
     if (kind == MAPPING_ANON) store<u8>(rec + R.B_ANON_SEEN, 1);
+    if (load<u8>(rec + R.B_MIGRATION) == MIGRATION_SOURCE && kind != MAPPING_FILE) store<u8>(rec + R.B_MIGRATION, kind == MAPPING_NONE ? MIGRATION_AWAY : MIGRATION_NONE);
   } else if (op >= ALLOC && op <= FILEMAP_DEL) {
     store<u8>(rec + R.B_BUDDY_SEEN, 1);
   }
@@ -366,6 +369,7 @@ function applyRef(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row
   }
   if (op == REF_UNFREEZE) {
     // applyUnfreeze of a frozen page
+    store<u8>(rec + R.B_MIGRATION, load<u8>(rec + R.B_LAST_MAPPING_KIND) == MAPPING_FILE ? MIGRATION_SOURCE : MIGRATION_NONE);
     store<u8>(rec + R.B_FROZEN, 0);
     store<f64>(rec + R.D_REF, <f64>v);
     store<u8>(rec + R.B_REF_KNOWN, 1);
@@ -431,8 +435,9 @@ function applyOther(op: u32, rec: usize): void {
   if (op == FILEMAP_ADD) {
     store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) + 1);
     store<u8>(rec + R.B_FILE_BACKED, 1);
-  } else if (op == FILEMAP_DEL && load<i32>(rec + R.I_IN_PAGE_CACHE) > 0) {
-    store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) - 1);
+  } else if (op == FILEMAP_DEL) {
+    if (load<i32>(rec + R.I_IN_PAGE_CACHE) > 0) store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) - 1);
+    store<u8>(rec + R.B_MIGRATION, MIGRATION_NONE);
   }
   store<u8>(rec + R.B_SET_ALLOC_PENDING, 0);
 }
@@ -512,4 +517,5 @@ function newLife(rec: usize): void {
   store<f64>(rec + R.D_MAX_MAPCOUNT, 0);
   store<f64>(rec + R.D_MAPCOUNT, 0);
   store<u8>(rec + R.B_ANON_SEEN, 0);
+  store<u8>(rec + R.B_MIGRATION, MIGRATION_NONE);
 }

@@ -19,7 +19,7 @@
  * page cannot then be told from a shmem or page cache page.
  */
 import { FLAG_LRU, FLAG_USER_PAGE, MAPPING } from '../model/model.js';
-import { BUDDY, type PageState } from '../model/page.js';
+import { BUDDY, MIGRATION, type PageState } from '../model/page.js';
 import { describeHolders, hex, type Detector, type DetectorContext } from './types.js';
 
 /**
@@ -37,6 +37,7 @@ export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   // balanced get and put on top of them (a driver's eviction scan) does not make them young.
   if (!(ctx.end.ts - p.heldSince >= ORPHAN_QUIET_NS)) return 0;
   if (p.isDevice) return deviceLeftover(p);
+  if (p.migration === MIGRATION.AWAY) return migratedLeftover(p);
   if (p.maxMapcount === 0) return 0; // never mapped: a kernel allocation may hold it forever
   if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
   if (p.inPageCache > 0 || p.fileBacked || p.swapCache) return 0;
@@ -45,6 +46,18 @@ export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   if (p.lastMappingKind !== MAPPING.ANON && p.lastMappingKind !== MAPPING.NONE) return 0;
   // An LRU page without PG_lru sits in a per-CPU LRU batch or is isolated: a transient holder.
   if ((p.lastFlagBits & FLAG_USER_PAGE) !== 0 && (p.lastFlagBits & FLAG_LRU) === 0) return 0;
+  return p.ref;
+}
+
+/**
+ * The source page of a finished page-cache migration: its freeze succeeded, it was unfrozen
+ * and then lost its mapping (the new page took its place in the cache). Nothing can find it
+ * any more; the migration drops the references it holds and the page is freed. References
+ * left on it were taken and not given back (or given back too generously by the unfreeze).
+ * Its allocation may predate the trace: the migration itself ended every user it had.
+ */
+function migratedLeftover(p: PageState): number {
+  if (p.buddy === BUDDY.FREE || p.pins > 0 || p.swapCache) return 0;
   return p.ref;
 }
 
@@ -97,7 +110,7 @@ export const orphanedReference: Detector = {
         kind: 'orphaned_reference', severity: 'error',
         expected: `refcount ${p.device !== null ? p.deviceIdle : 0} once the last user is gone (or the page freed)`,
         observed: `refcount ${p.ref}, mapcount 0, never freed`,
-        message: `pfn ${hex(p.pfn)} was mapped and unmapped but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${describeHolders(p, ctx)}.`,
+        message: `pfn ${hex(p.pfn)} ${p.migration === MIGRATION.AWAY ? 'was migrated away (its freeze succeeded, it was unfrozen and left the page cache)' : 'was mapped and unmapped'} but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${p.migration === MIGRATION.AWAY && p.holders.length === 0 ? 'no get since the page was unfrozen: page_ref_unfreeze gave back more references than the migration dropped afterwards' : describeHolders(p, ctx)}.`,
         reorderSensitive: false,
       }, { row: p.lastRow, line: p.lastLine, ts: p.lastTs, pid: p.lastPid, comm: ctx.commName(p.lastCommIndex), stackId: p.lastStackId }, p);
     }

@@ -7,7 +7,7 @@ import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
 import { ReplayCore } from '../wasm/replay-core.js';
-import { B, BUDDY, D, I, PageState, PageStore, chunkShiftFor, deviceCodeOf, warmRecord, type PageSeq } from './page.js';
+import { B, BUDDY, D, I, MIGRATION, PageState, PageStore, chunkShiftFor, deviceCodeOf, warmRecord, type PageSeq } from './page.js';
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
@@ -279,6 +279,10 @@ export class PageModel {
       b[bb + B.lastFlagBits] = flagBits;
       b[bb + B.lastMappingKind] = mappingKind;
       if (mappingKind === MAPPING.ANON) b[bb + B.anonSeen] = 1;
+      // A page unfrozen in the page cache that then shows no mapping, without a filemap
+      // delete, was replaced in the cache: a migration moved it (move_to_new_folio clears the
+      // source's mapping) or a collapse did. Any other mapping: it is no cache page any more.
+      if (b[bb + B.migration] === MIGRATION.SOURCE && mappingKind !== MAPPING.FILE) b[bb + B.migration] = mappingKind === MAPPING.NONE ? MIGRATION.AWAY : MIGRATION.NONE;
     } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) b[bb + B.buddySeen] = 1;
     switch (e.op) {
       case OP.REF_SET: this.applySet(p, e); break;
@@ -292,7 +296,7 @@ export class PageModel {
       case OP.FREE:
       case OP.FREE_BATCHED: this.applyFree(p, e); break;
       case OP.FILEMAP_ADD: p.inPageCache++; p.fileBacked = true; break;
-      case OP.FILEMAP_DEL: if (p.inPageCache > 0) p.inPageCache--; break;
+      case OP.FILEMAP_DEL: if (p.inPageCache > 0) p.inPageCache--; b[bb + B.migration] = MIGRATION.NONE; break;
       default: break;
     }
     if (e.op !== OP.REF_SET && e.op !== OP.ALLOC) b[bb + B.setAllocPending] = 0;
@@ -388,6 +392,7 @@ export class PageModel {
   }
 
   private applyUnfreeze(p: PageState, e: EventView): void {
+    p.b[p.bb + B.migration] = p.frozen && p.lastMappingKind === MAPPING.FILE ? MIGRATION.SOURCE : MIGRATION.NONE;
     if (!p.frozen) {
       // A THP split tail becoming a folio of its own; its frozen head is being split.
       if (p.buddy === BUDDY.UNKNOWN) p.buddy = BUDDY.ALLOCATED;
@@ -442,6 +447,7 @@ export class PageModel {
     p.maxMapcount = 0;
     p.mapcount = 0;
     p.anonSeen = false;
+    p.b[p.bb + B.migration] = MIGRATION.NONE;
   }
 
   private applyFree(p: PageState, e: EventView): void {

@@ -112,8 +112,15 @@ export function chooseProfile(meta: RunMeta, opts: { profile?: string; kernel?: 
     }
   }
   evidence.push(...orderEvidence);
-  const mapcountRaw = (version !== null && version >= 6010) || (ev?.rawMapcountSeen ?? false);
-  if (ev?.rawMapcountSeen) evidence.push('a page_ref mapcount of -1 was printed: raw _mapcount (6.10+)');
+  // The kernel's version decides; a printed -1 only where it is unknown. Before 6.10 the
+  // tracepoints print page_mapcount(), which is -1 only for a corrupted _mapcount (a bug the
+  // trace is likely being read for), so it must not switch the whole trace's convention.
+  const mapcountRaw = version !== null ? version >= 6010 : (ev?.rawMapcountSeen ?? false);
+  if (ev?.rawMapcountSeen) {
+    evidence.push(version === null || version >= 6010
+      ? 'a page_ref mapcount of -1 was printed: raw _mapcount (6.10+)'
+      : 'a page_ref mapcount of -1 was printed, which page_mapcount() of this kernel returns only for a corrupted _mapcount');
+  }
   const order: ProfileChoice['alloc_order'] = allocOrder !== 'unknown' ? allocOrder
     : version === null ? 'unknown' : version >= 6014 ? 'alloc-then-set' : 'set-then-alloc';
   return {
