@@ -26,6 +26,28 @@ function pageRefEvents(bug: string): { pfn: number; event: string; count: number
   return out;
 }
 
+/**
+ * From the text: anonymous pages (mapping= with its low bit set) that were mapped, whose last
+ * page_ref event leaves them unmapped above refcount 0, with no free after it.
+ */
+function anonymousPagesLeftReferenced(bug: string): number[] {
+  const last = new Map<number, { count: number; mapcount: number }>();
+  const mapped = new Set<number>();
+  const freedAfter = new Set<number>();
+  for (const rec of TraceText.fromFile(trace(bug)).records) {
+    const e = parseEventLine(rec.text);
+    if (e === null || e.pfn === null) continue;
+    if (e.event === 'mm_page_free' || e.event === 'mm_page_free_batched') freedAfter.add(e.pfn);
+    if (!e.event.startsWith('page_ref_')) continue;
+    freedAfter.delete(e.pfn);
+    const mapcount = field(e.args, 'mapcount') ?? 0;
+    if (mapcount > 0) mapped.add(e.pfn);
+    if (/mapping=[0-9a-f]*[13579bdf] /.test(e.args)) last.set(e.pfn, { count: field(e.args, 'count') ?? 0, mapcount });
+    else last.delete(e.pfn);
+  }
+  return [...last].filter(([pfn, e]) => mapped.has(pfn) && !freedAfter.has(pfn) && e.count > 0 && e.mapcount === 0).map(([pfn]) => pfn);
+}
+
 const kinds = (r: ReplayedRun): Set<string> => new Set(r.anomalies.map((a) => a.kind));
 const pfnsOf = (list: Anomaly[]): number[] => [...new Set(list.map((a) => Number(a.pfn)))].sort((a, b) => a - b);
 const of = (r: ReplayedRun, kind: string): Anomaly[] => r.anomalies.filter((a) => a.kind === kind);
@@ -93,23 +115,7 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
 
   it('bio-release-leak: O_DIRECT buffer pages keep a reference per bio after their owner unmapped them: orphaned_reference, with the unmatched gets', async () => {
     const r = await replayFile(trace('bio-release-leak'));
-    // From the text: anonymous pages that were mapped, allocated in the trace, and whose last
-    // page_ref event leaves them unmapped above 0 with no free after it.
-    const last = new Map<number, { count: number; mapcount: number; line: number }>();
-    const mapped = new Set<number>();
-    const freedAfter = new Set<number>();
-    for (const [k, rec] of TraceText.fromFile(trace('bio-release-leak')).records.entries()) {
-      const e = parseEventLine(rec.text);
-      if (e === null || e.pfn === null) continue;
-      if (e.event === 'mm_page_free' || e.event === 'mm_page_free_batched') freedAfter.add(e.pfn);
-      if (!e.event.startsWith('page_ref_')) continue;
-      freedAfter.delete(e.pfn);
-      const mapcount = field(e.args, 'mapcount') ?? 0;
-      if (mapcount > 0) mapped.add(e.pfn);
-      if (/mapping=[0-9a-f]*[13579bdf] /.test(e.args)) last.set(e.pfn, { count: field(e.args, 'count') ?? 0, mapcount, line: k }); // anonymous
-      else last.delete(e.pfn);
-    }
-    const leftOnAnon = [...last].filter(([pfn, e]) => mapped.has(pfn) && !freedAfter.has(pfn) && e.count > 0 && e.mapcount === 0).map(([pfn]) => pfn);
+    const leftOnAnon = anonymousPagesLeftReferenced('bio-release-leak');
     const orphans = of(r, 'orphaned_reference');
     expect(orphans.length).toBeGreaterThan(0);
     // Every orphan is such a page, and names the gets that were never put (by the task doing the I/O).
@@ -117,6 +123,16 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
       expect(leftOnAnon).toContain(Number(a.pfn));
       expect(a.message).toMatch(/unmatched: \+1 by pagework-\d+ at line \d+/);
     }
+    expect(new Set(errorsOf(r).map((a) => a.kind))).toEqual(new Set(['orphaned_reference']));
+  });
+
+  it('hmm-excl-leak: test_hmm keeps the reference make_device_exclusive_range took on each page: an orphaned_reference once the test unmapped them', async () => {
+    const r = await replayFile(trace('hmm-excl-leak'));
+    const leftOnAnon = anonymousPagesLeftReferenced('hmm-excl-leak');
+    const orphans = of(r, 'orphaned_reference');
+    expect(orphans.length).toBeGreaterThan(100);
+    for (const a of orphans) expect(leftOnAnon).toContain(Number(a.pfn));
+    expect(orphans.every((a) => a.comm === 'hmm-tests' && /no get is left over .* the missing put is the last one/.test(a.message))).toBe(true);
     expect(new Set(errorsOf(r).map((a) => a.kind))).toEqual(new Set(['orphaned_reference']));
   });
 

@@ -60,7 +60,10 @@ export interface Detector {
 /** A short description of the references still outstanding on a page (newest first). */
 export function describeHolders(p: PageState, ctx: DetectorContext, max = 4): string {
   const holders = p.holders; // built from the slab at each read
-  if (holders.length === 0) return 'no unmatched get in the trace (the reference left is the one taken at allocation or hand-out)';
+  // Puts match gets newest first; references are interchangeable, so with no get left over the
+  // missing put is the last one: the one that drops the reference the page was allocated or
+  // handed out with (and would free it), wherever along the page's life a put was skipped.
+  if (holders.length === 0) return 'no get is left over (each get in the trace was put again), so the missing put is the last one, which drops the reference the page was allocated or handed out with and frees it';
   const parts: string[] = [];
   for (let i = holders.length - 1; i >= 0 && parts.length < max; i--) {
     const h = holders[i];
