@@ -31,7 +31,7 @@ import { pinClear, pinPopTs, pinPush, pinRoom } from './pins';
 const REF_SET: u32 = 1; const REF_MOD: u32 = 2; const REF_MOD_TEST: u32 = 3; const REF_MOD_RETURN: u32 = 4; const REF_MOD_UNLESS: u32 = 5;
 const REF_FREEZE: u32 = 6; const REF_UNFREEZE: u32 = 7; const ALLOC: u32 = 8; const FREE: u32 = 9; const FREE_BATCHED: u32 = 10;
 const FILEMAP_ADD: u32 = 12; const FILEMAP_DEL: u32 = 13; const ISOLATE_FREE: u32 = 15;
-const MAPPING_NONE: u32 = 0; const MAPPING_FILE: u32 = 1; const MAPPING_ANON: u32 = 2; const MAPPING_MOVABLE: u32 = 3;
+const MAPPING_NONE: u32 = 0; const MAPPING_FILE: u32 = 1; const MAPPING_ANON: u32 = 2; const MAPPING_MOVABLE: u32 = 3; const MAPPING_RELEASED: u32 = 5;
 /** page.ts MIGRATION: a page unfrozen in the page cache, then seen without its mapping. */
 const MIGRATION_NONE: u8 = 0; const MIGRATION_SOURCE: u8 = 1; const MIGRATION_AWAY: u8 = 2;
 const FLAG_SWAPCACHE: u32 = 1; const FLAG_USER_PAGE: u32 = 2; const FLAG_SLAB: u32 = 4;
@@ -210,6 +210,12 @@ function trackHeld(rec: usize, before: f64, ts: f64): void {
   }
 }
 
+/** model.ts leftByUsers: the page's users let go of it at ts. */
+@inline function leftByUsers(rec: usize, ts: f64): void {
+  store<u8>(rec + R.B_MIGRATION, MIGRATION_AWAY);
+  clampHeld(rec, ts);
+}
+
 /** model.ts clampHeld: the page lost its last mapping at ts. */
 @inline function clampHeld(rec: usize, ts: f64): void {
   if (load<u8>(rec + R.B_HELD_DEPTH) == 0) return;
@@ -337,9 +343,12 @@ function applyCommon(b: usize, i: i32, op: u32, rec: usize, bits: u32, ts: f64):
     store<u8>(rec + R.B_SWAP_CACHE, (bits & FLAG_SWAPCACHE) != 0 ? 1 : 0);
     store<u8>(rec + R.B_REF_SEEN, 1);
     store<u8>(rec + R.B_LAST_FLAG_BITS, <u8>bits);
+    if (kind == MAPPING_RELEASED && <u32>load<u8>(rec + R.B_LAST_MAPPING_KIND) == MAPPING_MOVABLE) leftByUsers(rec, ts);
     store<u8>(rec + R.B_LAST_MAPPING_KIND, <u8>kind);
     if (kind == MAPPING_ANON) store<u8>(rec + R.B_ANON_SEEN, 1);
-    if (load<u8>(rec + R.B_MIGRATION) == MIGRATION_SOURCE && kind != MAPPING_FILE) store<u8>(rec + R.B_MIGRATION, kind == MAPPING_NONE ? MIGRATION_AWAY : MIGRATION_NONE);
+    if (load<u8>(rec + R.B_MIGRATION) == MIGRATION_SOURCE && kind != MAPPING_FILE) {
+      if (kind == MAPPING_NONE) leftByUsers(rec, ts); else store<u8>(rec + R.B_MIGRATION, MIGRATION_NONE);
+    }
   } else if (op >= ALLOC && op <= FILEMAP_DEL) {
     store<u8>(rec + R.B_BUDDY_SEEN, 1);
   }

@@ -20,6 +20,7 @@ export function columnTable(): i32 { return <i32>table; }
 const ABSENT: i32 = -1; const I32: i32 = 0; const I8: i32 = 1; const U64: i32 = 2; const I64: i32 = 3;
 const HAS_COUNT: u8 = 1; const HAS_MAPCOUNT: u8 = 2; const HAS_VAL: u8 = 4; const HAS_RET: u8 = 8;
 const MAPPING_NONE: u8 = 0; const MAPPING_FILE: u8 = 1; const MAPPING_ANON: u8 = 2; const MAPPING_MOVABLE: u8 = 3; const MAPPING_UNKNOWN: u8 = 4;
+const MAPPING_RELEASED: u8 = 5;
 
 @inline function column(c: i32, k: i32): i32 { return load<i32>(table + (<usize>c << 4) + (<usize>k << 2)); }
 
@@ -72,6 +73,8 @@ function pageRefInto(out: usize, has: usize, bit: u8, c: i32, from: i32, n: i32)
 /** MAPPING kind of a mapping= value (only real kernel pointers carry the PAGE_MAPPING_* bits). */
 @inline function mappingKind(v: u64): u8 {
   if (v == 0) return MAPPING_NONE;
+  // PAGE_MAPPING_MOVABLE alone: __ClearPageMovable, the owner (zsmalloc, balloon) gave the page up
+  if (v == 2) return MAPPING_RELEASED;
   if (<u32>(v >> 32) < 0xffff0000) return MAPPING_UNKNOWN;
   const low = <u32>v & 3;
   return low == 0 ? MAPPING_FILE : low == 2 ? MAPPING_MOVABLE : MAPPING_ANON;

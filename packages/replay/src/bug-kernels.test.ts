@@ -158,6 +158,34 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
     expect(new Set(errorsOf(r).map((a) => a.kind))).toEqual(new Set(['orphaned_reference']));
   });
 
+  it('zs-migrate-leak: zsmalloc keeps its reference on each zspage page it migrated away: orphaned_reference once its owner gave it up', async () => {
+    const r = await replayFile(trace('zs-migrate-leak'));
+    // From the text: pages whose mapping= went from zsmalloc's movable_ops (a kernel pointer
+    // with PAGE_MAPPING_MOVABLE) to PAGE_MAPPING_MOVABLE alone, still referenced by their last
+    // event (no free after it), 50 ms or more before the end.
+    const events = TraceText.fromFile(trace('zs-migrate-leak')).records.map((x) => parseEventLine(x.text)).filter((e) => e !== null);
+    const endTs = Number(events[events.length - 1]?.ts);
+    const movable = new Set<number>();
+    const released = new Map<number, { ts: number; count: number; freed: boolean }>();
+    for (const e of events) {
+      if (e.pfn === null) continue;
+      if (e.event === 'mm_page_free') { const x = released.get(e.pfn); if (x !== undefined) x.freed = true; }
+      if (!e.event.startsWith('page_ref_')) continue;
+      const mapping = /mapping=([0-9a-f]+)/.exec(e.args)?.[1] ?? '';
+      if (/^ffffffff[0-9a-f]*[26ae]$/.test(mapping)) movable.add(e.pfn);
+      else if (mapping === '0000000000000002' && movable.has(e.pfn)) {
+        const x = released.get(e.pfn);
+        released.set(e.pfn, { ts: x?.ts ?? Number(e.ts), count: field(e.args, 'count') ?? 0, freed: false });
+      }
+    }
+    const leftBehind = [...released].filter(([, x]) => !x.freed && x.count > 0 && endTs - x.ts >= 0.05).map(([pfn]) => pfn).sort((a, b) => a - b);
+    expect(leftBehind.length).toBeGreaterThan(10);
+    const orphans = of(r, 'orphaned_reference');
+    expect(pfnsOf(orphans)).toEqual(leftBehind);
+    expect(orphans.every((a) => /was given up by its owner \(a non-LRU movable page/.test(a.message))).toBe(true);
+    expect(new Set(errorsOf(r).map((a) => a.kind))).toEqual(new Set(['orphaned_reference']));
+  });
+
   it('uring-pin-leak: the one page io_uring never unpinned is the one page left pinned at the end', async () => {
     const r = await replayFile(trace('uring-pin-leak'));
     const pins = new Map<number, number>();

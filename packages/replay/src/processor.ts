@@ -237,6 +237,7 @@ export class ReplayProcessor implements Replayer {
       e.mappingKind = d.mappingKind[i] as number;
       e.mapcountMeaningful = mapcountMeaningful(e.mappingKind, bits);
       if (this.pendingByPfn.size > 0) this.explainPending(p, e);
+      e.keepSum = false;
       checkEvent(e, p, ctx);
       model.touch(p, e);
       model.apply(p, e, e.mappingKind, bits);
@@ -315,7 +316,7 @@ export class ReplayProcessor implements Replayer {
       model: this.model,
       profile: c.profile,
       choice: c.choice,
-      report: (f, e, p) => self.report(f, self.snapshot(e), p, e.cpu),
+      report: (f, e, p) => self.report(f, self.snapshot(e), p, e),
       reportAt: (f, at, p) => self.confirm(f, at, p, p !== null && self.model !== null && self.model.isUncertain(p)),
       commName: (k) => self.commNames[k] ?? '',
       frames: (id) => (id >= 0 && self.hooks.frames !== undefined ? self.hooks.frames(id) : []),
@@ -366,17 +367,23 @@ export class ReplayProcessor implements Replayer {
     return this.useTime ? dts <= this.windowNs : drow <= this.windowEvents;
   }
 
-  private report(f: Finding, at: At, p: PageState, cpu: number): void {
+  private report(f: Finding, at: At, p: PageState, e: EventView): void {
     // Uncertainty is judged before the event resynchronises the page.
     const uncertain = (this.model as PageModel).isUncertain(p);
     if (!f.reorderSensitive) { this.confirm(f, at, p, uncertain); return; }
+    const cpu = e.cpu;
     // Look back: the most recent event on this page from another CPU.
     const otherIsLast = p.lastCpu >= 0 && p.lastCpu !== cpu;
     const otherIsAlt = !otherIsLast && p.altCpu >= 0 && p.altCpu !== cpu;
     if ((otherIsLast && explains(f, p.lastOp)) || (otherIsAlt && explains(f, p.altOp))) {
       const dts = at.ts - (otherIsLast ? p.lastTs : p.altTs);
       const drow = at.row - (otherIsLast ? p.lastRow : p.altRow);
-      if (this.withinWindow(dts, drow)) { this.suppressedByReordering++; return; }
+      if (this.withinWindow(dts, drow)) {
+        this.suppressedByReordering++;
+        // The count was printed out of order: the running sum is the page's state.
+        if (f.resync !== undefined) e.keepSum = true;
+        return;
+      }
     }
     // Held beyond this event: the page's own handle, never the model's cursor.
     const pend: Pending = { f, at, p: (this.model as PageModel).handleOf(p), cpu, done: false, uncertain };
@@ -391,7 +398,12 @@ export class ReplayProcessor implements Replayer {
     if (list === undefined) return;
     for (const q of list) {
       if (q.done || q.cpu === e.cpu || !explains(q.f, e.op)) continue;
-      if (this.withinWindow(e.ts - q.at.ts, e.row - q.at.row)) { q.done = true; this.suppressedByReordering++; }
+      if (this.withinWindow(e.ts - q.at.ts, e.row - q.at.row)) {
+        q.done = true;
+        this.suppressedByReordering++;
+        // The held count was printed out of order: take back the move that followed it.
+        if (q.f.resync !== undefined && p.refKnown && !p.frozen) p.ref -= q.f.resync;
+      }
     }
   }
 

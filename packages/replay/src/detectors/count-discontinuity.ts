@@ -46,5 +46,6 @@ function report(e: EventView, p: PageState, ctx: DetectorContext, expected: numb
     message: `pfn ${hex(p.pfn)} reports refcount ${observed} where the events so far add up to ${expected}: ${observed - expected > 0 ? 'references were taken' : 'references were dropped'} without a traced event; the model follows the reported value from here.`,
     reorderSensitive: true,
     explainedBy: REF_OPS,
+    resync: observed - expected,
   }, e, p);
 }

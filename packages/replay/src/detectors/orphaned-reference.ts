@@ -50,11 +50,12 @@ export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
 }
 
 /**
- * The source page of a finished page-cache migration: its freeze succeeded, it was unfrozen
- * and then lost its mapping (the new page took its place in the cache). Nothing can find it
- * any more; the migration drops the references it holds and the page is freed. References
- * left on it were taken and not given back (or given back too generously by the unfreeze).
- * Its allocation may predate the trace: the migration itself ended every user it had.
+ * A page its users provably let go of, even if its allocation predates the trace: the source
+ * page of a finished page-cache migration (its freeze succeeded, it was unfrozen and then lost
+ * its mapping: the new page took its place in the cache), or a non-LRU movable page whose
+ * owner cleared its movable_ops (zsmalloc's reset_page after migrating it away or before
+ * freeing it). Nothing can find it any more; the last puts free it. References left on it were
+ * taken and not given back (or, for a migration, given back too generously by the unfreeze).
  */
 function migratedLeftover(p: PageState): number {
   if (p.buddy === BUDDY.FREE || p.pins > 0 || p.swapCache) return 0;
@@ -75,6 +76,13 @@ function deviceLeftover(p: PageState): number {
   if (p.maxMapcount === 0 && !p.anonSeen) return 0;
   if (p.lastDelta >= 0) return 0;
   return p.ref - p.deviceIdle;
+}
+
+/** What ended the page's users, as the trace shows it. */
+function howItLostItsUsers(p: PageState): string {
+  if (p.migration !== MIGRATION.AWAY) return 'was mapped and unmapped';
+  if (p.lastMappingKind === MAPPING.RELEASED) return 'was given up by its owner (a non-LRU movable page, zsmalloc or balloon, whose mapping= lost its movable_ops: __ClearPageMovable after a migration moved it, or before a free)';
+  return 'was migrated away (its freeze succeeded, it was unfrozen and left the page cache)';
 }
 
 /** How long the references left were held with no user: why they are not about to be dropped. */
@@ -110,7 +118,7 @@ export const orphanedReference: Detector = {
         kind: 'orphaned_reference', severity: 'error',
         expected: `refcount ${p.device !== null ? p.deviceIdle : 0} once the last user is gone (or the page freed)`,
         observed: `refcount ${p.ref}, mapcount 0, never freed`,
-        message: `pfn ${hex(p.pfn)} ${p.migration === MIGRATION.AWAY ? 'was migrated away (its freeze succeeded, it was unfrozen and left the page cache)' : 'was mapped and unmapped'} but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${p.migration === MIGRATION.AWAY && p.holders.length === 0 ? 'no get since the page was unfrozen: page_ref_unfreeze gave back more references than the migration dropped afterwards' : describeHolders(p, ctx)}.`,
+        message: `pfn ${hex(p.pfn)} ${howItLostItsUsers(p)} but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${p.migration === MIGRATION.AWAY && p.lastMappingKind !== MAPPING.RELEASED && p.holders.length === 0 ? 'no get since the page was unfrozen: page_ref_unfreeze gave back more references than the migration dropped afterwards' : describeHolders(p, ctx)}.`,
         reorderSensitive: false,
       }, { row: p.lastRow, line: p.lastLine, ts: p.lastTs, pid: p.lastPid, comm: ctx.commName(p.lastCommIndex), stackId: p.lastStackId }, p);
     }

@@ -28,6 +28,13 @@ export interface Finding {
    * allocation between two frees, a put racing a get...). Default: any operation.
    */
   explainedBy?: readonly Op[];
+  /**
+   * How far the model moves the page's refcount to follow the printed count after this
+   * finding (observed minus expected). When a reordering between CPUs explains the finding,
+   * the running sum was right and the printed count is the one out of order: the processor
+   * keeps the sum (or takes the move back once another CPU explains a held finding).
+   */
+  resync?: number;
 }
 
 /** Where a finding points: the triggering event (or, at the end, the page's last event). */

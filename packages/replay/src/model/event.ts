@@ -30,4 +30,10 @@ export class EventView {
   mappingKind = 0;
   /** The printed mapcount counts user mappings (not a movable/zsmalloc/page-type overlay). */
   mapcountMeaningful = false;
+  /**
+   * The printed count disagrees with the running sum in a way a reordering between CPUs
+   * explains (processor.report): the sum is the truth, whatever the order; the model keeps it
+   * instead of following the printed count.
+   */
+  keepSum = false;
 }

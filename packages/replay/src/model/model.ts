@@ -12,7 +12,8 @@ import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
 /** What a `mapping=` value says about the page (only real pointers carry the low bits). */
-export const MAPPING = { NONE: 0, FILE: 1, ANON: 2, MOVABLE: 3, UNKNOWN: 4 } as const;
+/** mapping= kinds (assembly/fill.ts decodes them); RELEASED: PAGE_MAPPING_MOVABLE alone, a movable page its owner gave up. */
+export const MAPPING = { NONE: 0, FILE: 1, ANON: 2, MOVABLE: 3, UNKNOWN: 4, RELEASED: 5 } as const;
 
 /** Bits of a page's flags= text that the model uses (see processor flagBitsOf). */
 export const FLAG_SWAPCACHE = 1;
@@ -277,12 +278,17 @@ export class PageModel {
       b[bb + B.swapCache] = (flagBits & FLAG_SWAPCACHE) !== 0 ? 1 : 0;
       b[bb + B.refSeen] = 1;
       b[bb + B.lastFlagBits] = flagBits;
+      // A non-LRU movable page (zsmalloc, balloon) its owner gave up (its movable_ops cleared,
+      // after a migration moved it or before the owner frees it): nothing holds it any more.
+      if (mappingKind === MAPPING.RELEASED && b[bb + B.lastMappingKind] === MAPPING.MOVABLE) leftByUsers(d, db, b, bb, e.ts);
       b[bb + B.lastMappingKind] = mappingKind;
       if (mappingKind === MAPPING.ANON) b[bb + B.anonSeen] = 1;
       // A page unfrozen in the page cache that then shows no mapping, without a filemap
       // delete, was replaced in the cache: a migration moved it (move_to_new_folio clears the
       // source's mapping) or a collapse did. Any other mapping: it is no cache page any more.
-      if (b[bb + B.migration] === MIGRATION.SOURCE && mappingKind !== MAPPING.FILE) b[bb + B.migration] = mappingKind === MAPPING.NONE ? MIGRATION.AWAY : MIGRATION.NONE;
+      if (b[bb + B.migration] === MIGRATION.SOURCE && mappingKind !== MAPPING.FILE) {
+        if (mappingKind === MAPPING.NONE) leftByUsers(d, db, b, bb, e.ts); else b[bb + B.migration] = MIGRATION.NONE;
+      }
     } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) b[bb + B.buddySeen] = 1;
     switch (e.op) {
       case OP.REF_SET: this.applySet(p, e); break;
@@ -307,10 +313,12 @@ export class PageModel {
   /** Resynchronise to the count the event reported (after detectors compared it). */
   private resync(p: PageState, e: EventView): void {
     const d = p.d; const db = p.db; const b = p.b; const bb = p.bb;
+    p.i[p.ib + I.syncEpoch] = this.lossEpoch;
+    // A count printed out of order with another CPU's change: the running sum is the state.
+    if (e.keepSum && b[bb + B.refKnown] !== 0) return;
     if (e.op === OP.REF_MOD_RETURN && e.hasRet) { d[db + D.ref] = e.ret; b[bb + B.refKnown] = 1; }
     else if (e.op === OP.REF_MOD_TEST && e.hasRet && e.ret === 1) { d[db + D.ref] = 0; b[bb + B.refKnown] = 1; }
     else if (e.hasCount) { d[db + D.ref] = e.count; b[bb + B.refKnown] = 1; }
-    p.i[p.ib + I.syncEpoch] = this.lossEpoch;
   }
 
   private applySet(p: PageState, e: EventView): void {
@@ -508,6 +516,12 @@ export function trackHeld(d: Float64Array, db: number, i: Int32Array, ib: number
     d[db + D.heldSince] = d[db + D.heldBaseSince] as number;
     b[bb + B.heldDepth] = 1;
   }
+}
+
+/** The page's users let go of it at ts (MIGRATION.AWAY): what it holds from now on has no user. */
+function leftByUsers(d: Float64Array, db: number, b: Uint8Array, bb: number, ts: number): void {
+  b[bb + B.migration] = MIGRATION.AWAY;
+  clampHeld(d, db, b, bb, ts);
 }
 
 /**
