@@ -32,8 +32,8 @@ const REF_SET: u32 = 1; const REF_MOD: u32 = 2; const REF_MOD_TEST: u32 = 3; con
 const REF_FREEZE: u32 = 6; const REF_UNFREEZE: u32 = 7; const ALLOC: u32 = 8; const FREE: u32 = 9; const FREE_BATCHED: u32 = 10;
 const FILEMAP_ADD: u32 = 12; const FILEMAP_DEL: u32 = 13; const ISOLATE_FREE: u32 = 15;
 const MAPPING_NONE: u32 = 0; const MAPPING_FILE: u32 = 1; const MAPPING_ANON: u32 = 2; const MAPPING_MOVABLE: u32 = 3; const MAPPING_RELEASED: u32 = 5;
-/** page.ts MIGRATION: a page unfrozen in the page cache, then seen without its mapping. */
-const MIGRATION_NONE: u8 = 0; const MIGRATION_SOURCE: u8 = 1; const MIGRATION_AWAY: u8 = 2;
+/** page.ts LET_GO: how a page's users let go of it. */
+const LET_GO_NONE: u8 = 0; const LET_GO_UNFROZEN_IN_CACHE: u8 = 1; const LET_GO_MIGRATED: u8 = 2; const LET_GO_RELEASED: u8 = 3; const LET_GO_REMOVED_FROM_CACHE: u8 = 4;
 const FLAG_SWAPCACHE: u32 = 1; const FLAG_USER_PAGE: u32 = 2; const FLAG_SLAB: u32 = 4;
 const HAS_COUNT: u32 = 1; const HAS_MAPCOUNT: u32 = 2; const HAS_VAL: u32 = 4; const HAS_RET: u32 = 8;
 const BUDDY_ALLOCATED: u32 = 1; const BUDDY_FREE: u32 = 2;
@@ -183,7 +183,7 @@ export function run(from: i32, to: i32, blockRow: i32, rowBase: f64, nextLost: f
     applyCommon(b, i, op, rec, bits, ts);
     if (ref) { pageRefEvents++; applyRef(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch); }
     else if (life) applyLife(b, i, op, rec, line, ts, row, pid, comm, stack, lossEpoch);
-    else applyOther(op, rec);
+    else applyOther(op, rec, ts);
     if (load<u8>(rec + R.B_REF_KNOWN) != 0 && load<f64>(rec + R.D_REF) > load<f64>(rec + R.D_MAX_REF)) store<f64>(rec + R.D_MAX_REF, load<f64>(rec + R.D_REF));
     trackHeld(rec, refBefore, ts);
   }
@@ -210,9 +210,9 @@ function trackHeld(rec: usize, before: f64, ts: f64): void {
   }
 }
 
-/** model.ts leftByUsers: the page's users let go of it at ts. */
-@inline function leftByUsers(rec: usize, ts: f64): void {
-  store<u8>(rec + R.B_MIGRATION, MIGRATION_AWAY);
+/** model.ts letGo: the page's users let go of it at ts, in the way `how`. */
+@inline function letGo(rec: usize, how: u8, ts: f64): void {
+  store<u8>(rec + R.B_LET_GO, how);
   clampHeld(rec, ts);
 }
 
@@ -343,11 +343,11 @@ function applyCommon(b: usize, i: i32, op: u32, rec: usize, bits: u32, ts: f64):
     store<u8>(rec + R.B_SWAP_CACHE, (bits & FLAG_SWAPCACHE) != 0 ? 1 : 0);
     store<u8>(rec + R.B_REF_SEEN, 1);
     store<u8>(rec + R.B_LAST_FLAG_BITS, <u8>bits);
-    if (kind == MAPPING_RELEASED && <u32>load<u8>(rec + R.B_LAST_MAPPING_KIND) == MAPPING_MOVABLE) leftByUsers(rec, ts);
+    if (kind == MAPPING_RELEASED && <u32>load<u8>(rec + R.B_LAST_MAPPING_KIND) == MAPPING_MOVABLE) letGo(rec, LET_GO_RELEASED, ts);
     store<u8>(rec + R.B_LAST_MAPPING_KIND, <u8>kind);
     if (kind == MAPPING_ANON) store<u8>(rec + R.B_ANON_SEEN, 1);
-    if (load<u8>(rec + R.B_MIGRATION) == MIGRATION_SOURCE && kind != MAPPING_FILE) {
-      if (kind == MAPPING_NONE) leftByUsers(rec, ts); else store<u8>(rec + R.B_MIGRATION, MIGRATION_NONE);
+    if (load<u8>(rec + R.B_LET_GO) == LET_GO_UNFROZEN_IN_CACHE && kind != MAPPING_FILE) {
+      if (kind == MAPPING_NONE) letGo(rec, LET_GO_MIGRATED, ts); else store<u8>(rec + R.B_LET_GO, LET_GO_NONE);
     }
   } else if (op >= ALLOC && op <= FILEMAP_DEL) {
     store<u8>(rec + R.B_BUDDY_SEEN, 1);
@@ -378,7 +378,7 @@ function applyRef(b: usize, i: i32, op: u32, rec: usize, line: f64, ts: f64, row
   }
   if (op == REF_UNFREEZE) {
     // applyUnfreeze of a frozen page
-    store<u8>(rec + R.B_MIGRATION, load<u8>(rec + R.B_LAST_MAPPING_KIND) == MAPPING_FILE ? MIGRATION_SOURCE : MIGRATION_NONE);
+    store<u8>(rec + R.B_LET_GO, load<u8>(rec + R.B_LAST_MAPPING_KIND) == MAPPING_FILE ? LET_GO_UNFROZEN_IN_CACHE : LET_GO_NONE);
     store<u8>(rec + R.B_FROZEN, 0);
     store<f64>(rec + R.D_REF, <f64>v);
     store<u8>(rec + R.B_REF_KNOWN, 1);
@@ -440,13 +440,13 @@ function countPinsAndRefs(rec: usize, op: u32, v: i32, line: f64, ts: f64, row: 
 }
 
 /** PageModel.apply's switch for any other event on a page (page cache, per-cpu lists, events the model does not know). */
-function applyOther(op: u32, rec: usize): void {
+function applyOther(op: u32, rec: usize, ts: f64): void {
   if (op == FILEMAP_ADD) {
     store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) + 1);
     store<u8>(rec + R.B_FILE_BACKED, 1);
   } else if (op == FILEMAP_DEL) {
     if (load<i32>(rec + R.I_IN_PAGE_CACHE) > 0) store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) - 1);
-    store<u8>(rec + R.B_MIGRATION, MIGRATION_NONE);
+    letGo(rec, LET_GO_REMOVED_FROM_CACHE, ts);
   }
   store<u8>(rec + R.B_SET_ALLOC_PENDING, 0);
 }
@@ -526,5 +526,5 @@ function newLife(rec: usize): void {
   store<f64>(rec + R.D_MAX_MAPCOUNT, 0);
   store<f64>(rec + R.D_MAPCOUNT, 0);
   store<u8>(rec + R.B_ANON_SEEN, 0);
-  store<u8>(rec + R.B_MIGRATION, MIGRATION_NONE);
+  store<u8>(rec + R.B_LET_GO, LET_GO_NONE);
 }

@@ -85,7 +85,7 @@ export const B_ORDER: usize = 173;
 export const B_LIVE_ALLOC_ORDER: usize = 174;
 export const B_DEVICE: usize = 175;
 export const B_HELD_DEPTH: usize = 170;
-export const B_MIGRATION: usize = 156;
+export const B_LET_GO: usize = 156;
 
 /** The offsets above in the order src/wasm/replay-core.ts CORE_FIELDS names them (for its layout test). */
 const OFFSETS: StaticArray<usize> = [
@@ -98,7 +98,7 @@ const OFFSETS: StaticArray<usize> = [
   B_BUDDY, B_REF_KNOWN, B_FROZEN, B_SPLITTING, B_LAST_FLAG_BITS, B_LAST_MAPPING_KIND, B_ANON_SEEN, B_FILE_BACKED, B_SWAP_CACHE,
   B_DEVICE_IN_USE, B_ALLOC_SEEN, B_SET_ALLOC_PENDING, B_LAST_FREE_OP, B_CAPTURED, B_PERF_ENTRY, B_BUDDY_SEEN, B_REF_SEEN, B_LAST_OP,
   B_ALT_OP, B_ORDER, B_LIVE_ALLOC_ORDER, B_DEVICE, RECORD_BYTES,
-  D_HELD_SINCE, D_HELD_BASE_SINCE, I_HELD_BASE_LEVEL, B_HELD_DEPTH, B_MIGRATION,
+  D_HELD_SINCE, D_HELD_BASE_SINCE, I_HELD_BASE_LEVEL, B_HELD_DEPTH, B_LET_GO,
 ];
 
 export function fieldOffset(k: i32): i32 {

@@ -186,6 +186,29 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
     expect(new Set(errorsOf(r).map((a) => a.kind))).toEqual(new Set(['orphaned_reference']));
   });
 
+  it('filemap-read-leak: read() keeps a reference on the first page of each batch: once unlink deletes those pages from the page cache, each is an orphaned_reference', async () => {
+    const r = await replayFile(trace('filemap-read-leak'));
+    // From the text: pages deleted from the page cache whose last page_ref event (no free
+    // after it) leaves them referenced, 50 ms or more before the end.
+    const events = TraceText.fromFile(trace('filemap-read-leak')).records.map((x) => parseEventLine(x.text)).filter((e) => e !== null);
+    const endTs = Number(events[events.length - 1]?.ts);
+    const deleted = new Map<number, { ts: number; count: number | null; freed: boolean }>();
+    for (const e of events) {
+      if (e.pfn === null) continue;
+      if (e.event === 'mm_filemap_delete_from_page_cache') deleted.set(e.pfn, { ts: Number(e.ts), count: null, freed: false });
+      const x = deleted.get(e.pfn);
+      if (x === undefined) continue;
+      if (e.event === 'mm_page_free') x.freed = true;
+      if (e.event.startsWith('page_ref_')) { x.count = field(e.args, 'count'); x.ts = Number(e.ts); }
+    }
+    const leftBehind = [...deleted].filter(([, x]) => !x.freed && (x.count ?? 0) > 0 && endTs - x.ts >= 0.05).map(([pfn]) => pfn).sort((a, b) => a - b);
+    expect(leftBehind.length).toBeGreaterThan(10);
+    const orphans = of(r, 'orphaned_reference');
+    expect(pfnsOf(orphans)).toEqual(leftBehind);
+    expect(orphans.every((a) => /was deleted from the page cache/.test(a.message))).toBe(true);
+    expect(new Set(errorsOf(r).map((a) => a.kind))).toEqual(new Set(['orphaned_reference']));
+  });
+
   it('uring-pin-leak: the one page io_uring never unpinned is the one page left pinned at the end', async () => {
     const r = await replayFile(trace('uring-pin-leak'));
     const pins = new Map<number, number>();

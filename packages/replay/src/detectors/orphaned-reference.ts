@@ -19,7 +19,7 @@
  * page cannot then be told from a shmem or page cache page.
  */
 import { FLAG_LRU, FLAG_USER_PAGE, MAPPING } from '../model/model.js';
-import { BUDDY, MIGRATION, type PageState } from '../model/page.js';
+import { BUDDY, LET_GO, type PageState } from '../model/page.js';
 import { describeHolders, hex, type Detector, type DetectorContext } from './types.js';
 
 /**
@@ -37,7 +37,7 @@ export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
   // balanced get and put on top of them (a driver's eviction scan) does not make them young.
   if (!(ctx.end.ts - p.heldSince >= ORPHAN_QUIET_NS)) return 0;
   if (p.isDevice) return deviceLeftover(p);
-  if (p.migration === MIGRATION.AWAY) return migratedLeftover(p);
+  if (p.letGo >= LET_GO.MIGRATED) return letGoLeftover(p);
   if (p.maxMapcount === 0) return 0; // never mapped: a kernel allocation may hold it forever
   if (p.buddy !== BUDDY.ALLOCATED || !p.allocSeen) return 0;
   if (p.inPageCache > 0 || p.fileBacked || p.swapCache) return 0;
@@ -50,14 +50,15 @@ export function orphanLeftover(p: PageState, ctx: DetectorContext): number {
 }
 
 /**
- * A page its users provably let go of, even if its allocation predates the trace: the source
- * page of a finished page-cache migration (its freeze succeeded, it was unfrozen and then lost
- * its mapping: the new page took its place in the cache), or a non-LRU movable page whose
- * owner cleared its movable_ops (zsmalloc's reset_page after migrating it away or before
- * freeing it). Nothing can find it any more; the last puts free it. References left on it were
- * taken and not given back (or, for a migration, given back too generously by the unfreeze).
+ * A page its users provably let go of, even if its allocation predates the trace (LET_GO): the
+ * source page of a finished page-cache migration (its freeze succeeded, it was unfrozen and
+ * then lost its mapping: the new page took its place in the cache), a non-LRU movable page
+ * whose owner cleared its movable_ops (zsmalloc's reset_page after migrating it away or before
+ * freeing it), or a page deleted from the page cache (truncation, eviction). Nothing can find
+ * it any more; the last puts free it. References left on it were taken and not given back
+ * (or, for a migration, given back too generously by the unfreeze).
  */
-function migratedLeftover(p: PageState): number {
+function letGoLeftover(p: PageState): number {
   if (p.buddy === BUDDY.FREE || p.pins > 0 || p.swapCache) return 0;
   return p.ref;
 }
@@ -80,9 +81,12 @@ function deviceLeftover(p: PageState): number {
 
 /** What ended the page's users, as the trace shows it. */
 function howItLostItsUsers(p: PageState): string {
-  if (p.migration !== MIGRATION.AWAY) return 'was mapped and unmapped';
-  if (p.lastMappingKind === MAPPING.RELEASED) return 'was given up by its owner (a non-LRU movable page, zsmalloc or balloon, whose mapping= lost its movable_ops: __ClearPageMovable after a migration moved it, or before a free)';
-  return 'was migrated away (its freeze succeeded, it was unfrozen and left the page cache)';
+  switch (p.letGo) {
+    case LET_GO.MIGRATED: return 'was migrated away (its freeze succeeded, it was unfrozen and left the page cache)';
+    case LET_GO.RELEASED: return 'was given up by its owner (a non-LRU movable page, zsmalloc or balloon, whose mapping= lost its movable_ops: __ClearPageMovable after a migration moved it, or before a free)';
+    case LET_GO.REMOVED_FROM_CACHE: return 'was deleted from the page cache (mm_filemap_delete_from_page_cache: truncated or evicted)';
+    default: return 'was mapped and unmapped';
+  }
 }
 
 /** How long the references left were held with no user: why they are not about to be dropped. */
@@ -118,7 +122,7 @@ export const orphanedReference: Detector = {
         kind: 'orphaned_reference', severity: 'error',
         expected: `refcount ${p.device !== null ? p.deviceIdle : 0} once the last user is gone (or the page freed)`,
         observed: `refcount ${p.ref}, mapcount 0, never freed`,
-        message: `pfn ${hex(p.pfn)} ${howItLostItsUsers(p)} but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${p.migration === MIGRATION.AWAY && p.lastMappingKind !== MAPPING.RELEASED && p.holders.length === 0 ? 'no get since the page was unfrozen: page_ref_unfreeze gave back more references than the migration dropped afterwards' : describeHolders(p, ctx)}.`,
+        message: `pfn ${hex(p.pfn)} ${howItLostItsUsers(p)} but ${left} reference(s) stay on it to the end of the trace and it is never freed${pinLike}; ${heldFor(p, ctx)}${deviceIdleNote(p)}; unmatched: ${p.letGo === LET_GO.MIGRATED && p.holders.length === 0 ? 'no get since the page was unfrozen: page_ref_unfreeze gave back more references than the migration dropped afterwards' : describeHolders(p, ctx)}.`,
         reorderSensitive: false,
       }, { row: p.lastRow, line: p.lastLine, ts: p.lastTs, pid: p.lastPid, comm: ctx.commName(p.lastCommIndex), stackId: p.lastStackId }, p);
     }

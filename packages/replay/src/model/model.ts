@@ -7,7 +7,7 @@ import type { DeviceRanges } from './device-ranges.js';
 import type { EventView } from './event.js';
 import { GUP_PIN_COUNTING_BIAS, OP } from './ops.js';
 import { ReplayCore } from '../wasm/replay-core.js';
-import { B, BUDDY, D, I, MIGRATION, PageState, PageStore, chunkShiftFor, deviceCodeOf, warmRecord, type PageSeq } from './page.js';
+import { B, BUDDY, D, I, LET_GO, PageState, PageStore, chunkShiftFor, deviceCodeOf, warmRecord, type PageSeq } from './page.js';
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
@@ -280,14 +280,14 @@ export class PageModel {
       b[bb + B.lastFlagBits] = flagBits;
       // A non-LRU movable page (zsmalloc, balloon) its owner gave up (its movable_ops cleared,
       // after a migration moved it or before the owner frees it): nothing holds it any more.
-      if (mappingKind === MAPPING.RELEASED && b[bb + B.lastMappingKind] === MAPPING.MOVABLE) leftByUsers(d, db, b, bb, e.ts);
+      if (mappingKind === MAPPING.RELEASED && b[bb + B.lastMappingKind] === MAPPING.MOVABLE) letGo(d, db, b, bb, LET_GO.RELEASED, e.ts);
       b[bb + B.lastMappingKind] = mappingKind;
       if (mappingKind === MAPPING.ANON) b[bb + B.anonSeen] = 1;
       // A page unfrozen in the page cache that then shows no mapping, without a filemap
       // delete, was replaced in the cache: a migration moved it (move_to_new_folio clears the
       // source's mapping) or a collapse did. Any other mapping: it is no cache page any more.
-      if (b[bb + B.migration] === MIGRATION.SOURCE && mappingKind !== MAPPING.FILE) {
-        if (mappingKind === MAPPING.NONE) leftByUsers(d, db, b, bb, e.ts); else b[bb + B.migration] = MIGRATION.NONE;
+      if (b[bb + B.letGo] === LET_GO.UNFROZEN_IN_CACHE && mappingKind !== MAPPING.FILE) {
+        if (mappingKind === MAPPING.NONE) letGo(d, db, b, bb, LET_GO.MIGRATED, e.ts); else b[bb + B.letGo] = LET_GO.NONE;
       }
     } else if (e.op >= OP.ALLOC && e.op <= OP.FILEMAP_DEL) b[bb + B.buddySeen] = 1;
     switch (e.op) {
@@ -302,7 +302,7 @@ export class PageModel {
       case OP.FREE:
       case OP.FREE_BATCHED: this.applyFree(p, e); break;
       case OP.FILEMAP_ADD: p.inPageCache++; p.fileBacked = true; break;
-      case OP.FILEMAP_DEL: if (p.inPageCache > 0) p.inPageCache--; b[bb + B.migration] = MIGRATION.NONE; break;
+      case OP.FILEMAP_DEL: if (p.inPageCache > 0) p.inPageCache--; letGo(d, db, b, bb, LET_GO.REMOVED_FROM_CACHE, e.ts); break;
       default: break;
     }
     if (e.op !== OP.REF_SET && e.op !== OP.ALLOC) b[bb + B.setAllocPending] = 0;
@@ -400,7 +400,7 @@ export class PageModel {
   }
 
   private applyUnfreeze(p: PageState, e: EventView): void {
-    p.b[p.bb + B.migration] = p.frozen && p.lastMappingKind === MAPPING.FILE ? MIGRATION.SOURCE : MIGRATION.NONE;
+    p.b[p.bb + B.letGo] = p.frozen && p.lastMappingKind === MAPPING.FILE ? LET_GO.UNFROZEN_IN_CACHE : LET_GO.NONE;
     if (!p.frozen) {
       // A THP split tail becoming a folio of its own; its frozen head is being split.
       if (p.buddy === BUDDY.UNKNOWN) p.buddy = BUDDY.ALLOCATED;
@@ -455,7 +455,7 @@ export class PageModel {
     p.maxMapcount = 0;
     p.mapcount = 0;
     p.anonSeen = false;
-    p.b[p.bb + B.migration] = MIGRATION.NONE;
+    p.b[p.bb + B.letGo] = LET_GO.NONE;
   }
 
   private applyFree(p: PageState, e: EventView): void {
@@ -518,9 +518,9 @@ export function trackHeld(d: Float64Array, db: number, i: Int32Array, ib: number
   }
 }
 
-/** The page's users let go of it at ts (MIGRATION.AWAY): what it holds from now on has no user. */
-function leftByUsers(d: Float64Array, db: number, b: Uint8Array, bb: number, ts: number): void {
-  b[bb + B.migration] = MIGRATION.AWAY;
+/** The page's users let go of it at ts, in the way `how` (LET_GO): what it holds from now on has no user. */
+function letGo(d: Float64Array, db: number, b: Uint8Array, bb: number, how: number, ts: number): void {
+  b[bb + B.letGo] = how;
   clampHeld(d, db, b, bb, ts);
 }
 

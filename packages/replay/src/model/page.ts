@@ -22,7 +22,8 @@ import { H_TS, HolderSlab, holderAt, type Holder } from './holders.js';
 import type { DeviceKind } from './profiles.js';
 
 export const BUDDY = { UNKNOWN: 0, ALLOCATED: 1, FREE: 2 } as const;
-export const MIGRATION = { NONE: 0, SOURCE: 1, AWAY: 2 } as const;
+/** How a page's users let go of it (B.letGo; see PageState.letGo). */
+export const LET_GO = { NONE: 0, UNFROZEN_IN_CACHE: 1, MIGRATED: 2, RELEASED: 3, REMOVED_FROM_CACHE: 4 } as const;
 export type Buddy = (typeof BUDDY)[keyof typeof BUDDY];
 
 /** Bytes of one page record: 5 cache lines. */
@@ -68,7 +69,7 @@ export const enum I {
 
 /** Uint8 fields (byte offset from the record start, bytes 152-175): booleans (0/1) and small codes. */
 export const enum B {
-  buddy = 152, refKnown = 153, frozen = 154, splitting = 155, migration = 156, lastFlagBits = 157, lastMappingKind = 158, anonSeen = 159,
+  buddy = 152, refKnown = 153, frozen = 154, splitting = 155, letGo = 156, lastFlagBits = 157, lastMappingKind = 158, anonSeen = 159,
   fileBacked = 160, swapCache = 161, deviceInUse = 162, allocSeen = 163, setAllocPending = 164, lastFreeOp = 165, captured = 166, perfEntry = 167,
   buddySeen = 168, refSeen = 169, heldDepth = 170, lastOp = 171, altOp = 172, order = 173, liveAllocOrder = 174, device = 175,
 }
@@ -171,11 +172,13 @@ export class PageState {
   /** Frozen head of a THP being split: its tails were unfrozen, the head is re-referenced by a plain get. */
   get splitting(): boolean { return this.b[this.bb + B.splitting] !== 0; }
   /**
-   * MIGRATION.SOURCE: unfrozen after a successful freeze while in the page cache (a migration
-   * moving it, or a THP split keeping it); MIGRATION.AWAY: then seen without its mapping, the
-   * source of a finished migration, whose references the migration drops so that it is freed.
+   * LET_GO.UNFROZEN_IN_CACHE: unfrozen after a successful freeze while in the page cache (a
+   * migration moving it, or a THP split keeping it). The others say that the page's users let
+   * go of it: MIGRATED, then seen without its mapping (the source of a finished migration);
+   * RELEASED, a non-LRU movable page whose owner cleared its movable_ops; REMOVED_FROM_CACHE,
+   * deleted from the page cache. Nothing can find such a page any more: its last puts free it.
    */
-  get migration(): number { return this.b[this.bb + B.migration] as number; }
+  get letGo(): number { return this.b[this.bb + B.letGo] as number; }
   set splitting(v: boolean) { this.b[this.bb + B.splitting] = v ? 1 : 0; }
   /** FLAG_* bits of the page's last page_ref event and MAPPING.* of its last mapping= value. */
   get lastFlagBits(): number { return this.b[this.bb + B.lastFlagBits] as number; }

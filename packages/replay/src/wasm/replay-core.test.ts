@@ -39,7 +39,7 @@ const CORE_FIELDS: [string, number][] = [
   ['B.deviceInUse', B.deviceInUse], ['B.allocSeen', B.allocSeen], ['B.setAllocPending', B.setAllocPending], ['B.lastFreeOp', B.lastFreeOp],
   ['B.captured', B.captured], ['B.perfEntry', B.perfEntry], ['B.buddySeen', B.buddySeen], ['B.refSeen', B.refSeen], ['B.lastOp', B.lastOp],
   ['B.altOp', B.altOp], ['B.order', B.order], ['B.liveAllocOrder', B.liveAllocOrder], ['B.device', B.device], ['RECORD_BYTES', RECORD_BYTES],
-  ['D.heldSince', D.heldSince * 8], ['D.heldBaseSince', D.heldBaseSince * 8], ['I.heldBaseLevel', I.heldBaseLevel * 4], ['B.heldDepth', B.heldDepth], ['B.migration', B.migration],
+  ['D.heldSince', D.heldSince * 8], ['D.heldBaseSince', D.heldBaseSince * 8], ['I.heldBaseLevel', I.heldBaseLevel * 4], ['B.heldDepth', B.heldDepth], ['B.letGo', B.letGo],
 ];
 
 describe('replay core: the record layout', () => {
