@@ -26,27 +26,61 @@ function pageRefEvents(bug: string): { pfn: number; event: string; count: number
   return out;
 }
 
-/**
- * From the text: anonymous pages (mapping= with its low bit set) that were mapped, whose last
- * page_ref event leaves them unmapped above refcount 0, with no free after it.
- */
-function anonymousPagesLeftReferenced(bug: string): number[] {
-  const last = new Map<number, { count: number; mapcount: number }>();
-  const mapped = new Set<number>();
-  const freedAfter = new Set<number>();
-  for (const rec of TraceText.fromFile(trace(bug)).records) {
-    const e = parseEventLine(rec.text);
-    if (e === null || e.pfn === null) continue;
-    if (e.event === 'mm_page_free' || e.event === 'mm_page_free_batched') freedAfter.add(e.pfn);
-    if (!e.event.startsWith('page_ref_')) continue;
-    freedAfter.delete(e.pfn);
-    const mapcount = field(e.args, 'mapcount') ?? 0;
-    if (mapcount > 0) mapped.add(e.pfn);
-    if (/mapping=[0-9a-f]*[13579bdf] /.test(e.args)) last.set(e.pfn, { count: field(e.args, 'count') ?? 0, mapcount });
-    else last.delete(e.pfn);
-  }
-  return [...last].filter(([pfn, e]) => mapped.has(pfn) && !freedAfter.has(pfn) && e.count > 0 && e.mapcount === 0).map(([pfn]) => pfn);
+/** What the trace text says happened to one page (the facts the verdicts are checked against). */
+interface PageFate {
+  /** Its last page_ref event: the count and mapcount printed, mapping= as text, timestamp in s. */
+  last: { count: number; mapcount: number; mapping: string; ts: number } | null;
+  /** An mm_page_free after that last page_ref event. */
+  freedAfterLast: boolean;
+  /** Some page_ref event printed mapcount > 0. */
+  mapped: boolean;
+  /** A page_ref_unfreeze (after a successful freeze) was printed for it. */
+  unfrozen: boolean;
+  /** When mapping= went from a movable_ops pointer (PAGE_MAPPING_MOVABLE set) to 0x2 alone. */
+  releasedTs: number | null;
+  /** An mm_filemap_delete_from_page_cache was printed for it. */
+  deleted: boolean;
 }
+
+/** Every page's fate, and the timestamp of the trace's last event (s). */
+function pageFates(bug: string): { endTs: number; pages: Map<number, PageFate> } {
+  const pages = new Map<number, PageFate>();
+  let endTs = 0;
+  const movable = new Set<number>();
+  for (const r of TraceText.fromFile(trace(bug)).records) {
+    const e = parseEventLine(r.text);
+    if (e === null) continue;
+    endTs = Number(e.ts);
+    if (e.pfn === null) continue;
+    let f = pages.get(e.pfn);
+    if (f === undefined) { f = { last: null, freedAfterLast: false, mapped: false, unfrozen: false, releasedTs: null, deleted: false }; pages.set(e.pfn, f); }
+    if (e.event === 'mm_page_free' || e.event === 'mm_page_free_batched') f.freedAfterLast = true;
+    if (e.event === 'mm_filemap_delete_from_page_cache') f.deleted = true;
+    if (!e.event.startsWith('page_ref_')) continue;
+    const mapping = /mapping=([0-9a-f]+)/.exec(e.args)?.[1] ?? '';
+    const mapcount = field(e.args, 'mapcount') ?? 0;
+    f.last = { count: field(e.args, 'count') ?? 0, mapcount, mapping, ts: Number(e.ts) };
+    f.freedAfterLast = false;
+    if (mapcount > 0) f.mapped = true;
+    if (e.event === 'page_ref_unfreeze') f.unfrozen = true;
+    if (/^ffffffff[0-9a-f]*[26ae]$/.test(mapping)) movable.add(e.pfn);
+    else if (mapping === '0000000000000002' && movable.has(e.pfn) && f.releasedTs === null) f.releasedTs = Number(e.ts);
+  }
+  return { endTs, pages };
+}
+
+/** Pages whose fate `left` holds, still referenced and never freed after their last page_ref event. */
+function leftReferenced(bug: string, left: (f: PageFate, endTs: number) => boolean): number[] {
+  const { endTs, pages } = pageFates(bug);
+  return [...pages].filter(([, f]) => f.last !== null && f.last.count > 0 && !f.freedAfterLast && left(f, endTs)).map(([pfn]) => pfn).sort((a, b) => a - b);
+}
+
+/** Anonymous pages (mapping= with its low bit set at the last event) that were mapped and are unmapped at the end. */
+const anonymousPagesLeftReferenced = (bug: string): number[] =>
+  leftReferenced(bug, (f) => f.mapped && f.last?.mapcount === 0 && /[13579bdf]$/.test(f.last.mapping));
+
+/** 50 ms: orphaned_reference's quiet time (ORPHAN_QUIET_NS). */
+const QUIET_S = 0.05;
 
 const kinds = (r: ReplayedRun): Set<string> => new Set(r.anomalies.map((a) => a.kind));
 const pfnsOf = (list: Anomaly[]): number[] => [...new Set(list.map((a) => Number(a.pfn)))].sort((a, b) => a - b);
@@ -138,19 +172,9 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
 
   it('migrate-unfreeze-leak: a migration that unfreezes its source with one reference too many leaves every migrated-away page referenced: orphaned_reference on each', async () => {
     const r = await replayFile(trace('migrate-unfreeze-leak'));
-    // From the text: pages whose freeze succeeded, that were unfrozen, and whose last event
-    // (no free after it) shows no mapping and a count above 0, at least 50 ms before the end.
-    const events = TraceText.fromFile(trace('migrate-unfreeze-leak')).records.map((x) => parseEventLine(x.text)).filter((e) => e !== null);
-    const endTs = Number(events[events.length - 1]?.ts);
-    const unfrozen = new Set<number>();
-    const last = new Map<number, { count: number; none: boolean; ts: number; freed: boolean }>();
-    for (const e of events) {
-      if (e.pfn === null) continue;
-      if (e.event === 'page_ref_unfreeze') unfrozen.add(e.pfn);
-      if (e.event === 'mm_page_free') { const l = last.get(e.pfn); if (l !== undefined) l.freed = true; }
-      if (e.event.startsWith('page_ref_')) last.set(e.pfn, { count: field(e.args, 'count') ?? 0, none: /mapping=0+ /.test(e.args), ts: Number(e.ts), freed: false });
-    }
-    const leftBehind = [...unfrozen].filter((pfn) => { const l = last.get(pfn); return l !== undefined && l.none && !l.freed && l.count > 0 && endTs - l.ts >= 0.05; }).sort((a, b) => a - b);
+    // From the text: pages whose freeze succeeded, that were unfrozen, and whose last page_ref
+    // event shows no mapping, 50 ms or more before the end.
+    const leftBehind = leftReferenced('migrate-unfreeze-leak', (f, endTs) => f.unfrozen && /^0+$/.test(f.last?.mapping ?? '') && endTs - (f.last?.ts ?? endTs) >= QUIET_S);
     expect(leftBehind.length).toBeGreaterThan(2);
     const orphans = of(r, 'orphaned_reference');
     expect(pfnsOf(orphans)).toEqual(leftBehind);
@@ -161,24 +185,8 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
   it('zs-migrate-leak: zsmalloc keeps its reference on each zspage page it migrated away: orphaned_reference once its owner gave it up', async () => {
     const r = await replayFile(trace('zs-migrate-leak'));
     // From the text: pages whose mapping= went from zsmalloc's movable_ops (a kernel pointer
-    // with PAGE_MAPPING_MOVABLE) to PAGE_MAPPING_MOVABLE alone, still referenced by their last
-    // event (no free after it), 50 ms or more before the end.
-    const events = TraceText.fromFile(trace('zs-migrate-leak')).records.map((x) => parseEventLine(x.text)).filter((e) => e !== null);
-    const endTs = Number(events[events.length - 1]?.ts);
-    const movable = new Set<number>();
-    const released = new Map<number, { ts: number; count: number; freed: boolean }>();
-    for (const e of events) {
-      if (e.pfn === null) continue;
-      if (e.event === 'mm_page_free') { const x = released.get(e.pfn); if (x !== undefined) x.freed = true; }
-      if (!e.event.startsWith('page_ref_')) continue;
-      const mapping = /mapping=([0-9a-f]+)/.exec(e.args)?.[1] ?? '';
-      if (/^ffffffff[0-9a-f]*[26ae]$/.test(mapping)) movable.add(e.pfn);
-      else if (mapping === '0000000000000002' && movable.has(e.pfn)) {
-        const x = released.get(e.pfn);
-        released.set(e.pfn, { ts: x?.ts ?? Number(e.ts), count: field(e.args, 'count') ?? 0, freed: false });
-      }
-    }
-    const leftBehind = [...released].filter(([, x]) => !x.freed && x.count > 0 && endTs - x.ts >= 0.05).map(([pfn]) => pfn).sort((a, b) => a - b);
+    // with PAGE_MAPPING_MOVABLE) to PAGE_MAPPING_MOVABLE alone 50 ms or more before the end.
+    const leftBehind = leftReferenced('zs-migrate-leak', (f, endTs) => f.releasedTs !== null && endTs - f.releasedTs >= QUIET_S);
     expect(leftBehind.length).toBeGreaterThan(10);
     const orphans = of(r, 'orphaned_reference');
     expect(pfnsOf(orphans)).toEqual(leftBehind);
@@ -188,20 +196,9 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
 
   it('filemap-read-leak: read() keeps a reference on the first page of each batch: once unlink deletes those pages from the page cache, each is an orphaned_reference', async () => {
     const r = await replayFile(trace('filemap-read-leak'));
-    // From the text: pages deleted from the page cache whose last page_ref event (no free
-    // after it) leaves them referenced, 50 ms or more before the end.
-    const events = TraceText.fromFile(trace('filemap-read-leak')).records.map((x) => parseEventLine(x.text)).filter((e) => e !== null);
-    const endTs = Number(events[events.length - 1]?.ts);
-    const deleted = new Map<number, { ts: number; count: number | null; freed: boolean }>();
-    for (const e of events) {
-      if (e.pfn === null) continue;
-      if (e.event === 'mm_filemap_delete_from_page_cache') deleted.set(e.pfn, { ts: Number(e.ts), count: null, freed: false });
-      const x = deleted.get(e.pfn);
-      if (x === undefined) continue;
-      if (e.event === 'mm_page_free') x.freed = true;
-      if (e.event.startsWith('page_ref_')) { x.count = field(e.args, 'count'); x.ts = Number(e.ts); }
-    }
-    const leftBehind = [...deleted].filter(([, x]) => !x.freed && (x.count ?? 0) > 0 && endTs - x.ts >= 0.05).map(([pfn]) => pfn).sort((a, b) => a - b);
+    // From the text: pages deleted from the page cache whose last page_ref event is 50 ms or
+    // more before the end.
+    const leftBehind = leftReferenced('filemap-read-leak', (f, endTs) => f.deleted && endTs - (f.last?.ts ?? endTs) >= QUIET_S);
     expect(leftBehind.length).toBeGreaterThan(10);
     const orphans = of(r, 'orphaned_reference');
     expect(pfnsOf(orphans)).toEqual(leftBehind);
