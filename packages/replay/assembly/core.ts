@@ -61,7 +61,8 @@ export function newBlock(): void { warmedTo = 0; }
 
 /**
  * Looks up the pages of rows [from, to) into the block's slots (-1: no page yet, or not a
- * one-page event) and reads each record's three hot cache lines: short loops of independent
+ * one-page event) and reads each record's three hot cache lines and the fifth (trackHeld's
+ * lower level, written at every climb of the count): short loops of independent
  * loads, so their cache misses overlap instead of stalling the replay one by one
  * (PageModel.warm did this in JavaScript).
  */
@@ -75,7 +76,7 @@ function warm(from: i32, to: i32): void {
     store<i32>(b + SLOTS + (<usize>i << 2), slot);
     if (slot >= 0) {
       const r = recordOf(slot);
-      sink += load<i32>(r + R.D_REF) + load<i32>(r + R.I_EVENTS) + <i32>load<u8>(r + R.B_BUDDY);
+      sink += load<i32>(r + R.D_REF) + load<i32>(r + R.I_EVENTS) + <i32>load<u8>(r + R.B_BUDDY) + load<i32>(r + R.I_HELD_BASE_LEVEL);
     }
   }
   warmSink = sink;
