@@ -445,6 +445,7 @@ function applyOther(op: u32, rec: usize, ts: f64): void {
   if (op == FILEMAP_ADD) {
     store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) + 1);
     store<u8>(rec + R.B_FILE_BACKED, 1);
+    store<u8>(rec + R.B_LET_GO, LET_GO_NONE);
   } else if (op == FILEMAP_DEL) {
     if (load<i32>(rec + R.I_IN_PAGE_CACHE) > 0) store<i32>(rec + R.I_IN_PAGE_CACHE, load<i32>(rec + R.I_IN_PAGE_CACHE) - 1);
     letGo(rec, LET_GO_REMOVED_FROM_CACHE, ts);

@@ -11,11 +11,15 @@
  * RDMA registration may legitimately keep pinning a buffer its owner munmapped; the message
  * says so. Pins on pages still mapped, or never mapped, are left to long_term_pin.)
  *
+ * A page whose users let go of it in a way the trace shows (PageState.letGo: migrated away,
+ * given up by its movable owner, deleted from the page cache) needs no history before that:
+ * nothing can find it any more, whenever it was allocated.
+ *
  * Legitimate holders are excluded: the page cache and swap cache (a reference per page while
  * cached: filemap add without delete, a file mapping, the swapcache flag),
  * pages still mapped, frozen or isolated at the end, and short-lived holders (LRU and
- * per-CPU batches: a user page without PG_lru; I/O in flight) whose last reference change is
- * too recent to call. Pages whose mapping= pointer is hashed are never reported: an anonymous
+ * per-CPU batches: a user page without PG_lru; I/O in flight) whose references are too
+ * recent to call (held-since, not the last touch: see ORPHAN_QUIET_NS). Pages whose mapping= pointer is hashed are never reported: an anonymous
  * page cannot then be told from a shmem or page cache page.
  */
 import { FLAG_LRU, FLAG_USER_PAGE, MAPPING } from '../model/model.js';

@@ -11,8 +11,11 @@ import { B, BUDDY, D, I, LET_GO, PageState, PageStore, chunkShiftFor, deviceCode
 import { PfnIndex } from './pfn-index.js';
 import type { Profile } from './profiles.js';
 
-/** What a `mapping=` value says about the page (only real pointers carry the low bits). */
-/** mapping= kinds (assembly/fill.ts decodes them); RELEASED: PAGE_MAPPING_MOVABLE alone, a movable page its owner gave up. */
+/**
+ * What a `mapping=` value says about the page (only real pointers carry the low bits;
+ * assembly/fill.ts decodes them). RELEASED: PAGE_MAPPING_MOVABLE alone, a movable page its
+ * owner gave up.
+ */
 export const MAPPING = { NONE: 0, FILE: 1, ANON: 2, MOVABLE: 3, UNKNOWN: 4, RELEASED: 5 } as const;
 
 /** Bits of a page's flags= text that the model uses (see processor flagBitsOf). */
@@ -301,7 +304,7 @@ export class PageModel {
       case OP.ALLOC: this.applyAlloc(p, e); break;
       case OP.FREE:
       case OP.FREE_BATCHED: this.applyFree(p, e); break;
-      case OP.FILEMAP_ADD: p.inPageCache++; p.fileBacked = true; break;
+      case OP.FILEMAP_ADD: p.inPageCache++; p.fileBacked = true; b[bb + B.letGo] = LET_GO.NONE; break;
       case OP.FILEMAP_DEL: if (p.inPageCache > 0) p.inPageCache--; letGo(d, db, b, bb, LET_GO.REMOVED_FROM_CACHE, e.ts); break;
       default: break;
     }
