@@ -70,9 +70,9 @@ function pageFates(bug: string): { endTs: number; pages: Map<number, PageFate> }
 }
 
 /** Pages whose fate `left` holds, still referenced and never freed after their last page_ref event. */
-function leftReferenced(bug: string, left: (f: PageFate, endTs: number) => boolean): number[] {
+function leftReferenced(bug: string, left: (f: PageFate, endTs: number, pfn: number) => boolean): number[] {
   const { endTs, pages } = pageFates(bug);
-  return [...pages].filter(([, f]) => f.last !== null && f.last.count > 0 && !f.freedAfterLast && left(f, endTs)).map(([pfn]) => pfn).sort((a, b) => a - b);
+  return [...pages].filter(([pfn, f]) => f.last !== null && f.last.count > 0 && !f.freedAfterLast && left(f, endTs, pfn)).map(([pfn]) => pfn).sort((a, b) => a - b);
 }
 
 /** Anonymous pages (mapping= with its low bit set at the last event) that were mapped and are unmapped at the end. */
@@ -94,14 +94,7 @@ describe('real bug kernels (6.1 guest, one injected refcount bug each)', () => {
     const r = await replayFile(trace('hmm-devpage-leak'));
     // From the text: device-private pages that were mapped and whose last page_ref event
     // leaves them unmapped above their idle refcount (0 on 6.1).
-    const last = new Map<number, { count: number; mapcount: number }>();
-    const mapped = new Set<number>();
-    for (const e of pageRefEvents('hmm-devpage-leak')) {
-      if (!DEVICE_PRIVATE(e.pfn)) continue;
-      last.set(e.pfn, e);
-      if (e.mapcount > 0) mapped.add(e.pfn);
-    }
-    const leaked = [...last].filter(([pfn, e]) => mapped.has(pfn) && e.count > 0 && e.mapcount === 0).map(([pfn]) => pfn).sort((a, b) => a - b);
+    const leaked = leftReferenced('hmm-devpage-leak', (f, _endTs, pfn) => DEVICE_PRIVATE(pfn) && f.mapped && f.last?.mapcount === 0);
     expect(leaked.length).toBeGreaterThan(100);
     const orphans = of(r, 'orphaned_reference');
     expect(pfnsOf(orphans)).toEqual(leaked);

@@ -13,13 +13,6 @@ export function frameFunction(frame: string): string {
   return sym.replace(/\+0x[0-9a-f]+(\/0x[0-9a-f]+)?$/i, '');
 }
 
-/**
- * The machinery a pin goes through (GUP itself and the refcount helpers under it): a pin's
- * site is its first caller outside it, the driver or subsystem that asked for the pages
- * (io_pin_pages, ib_umem_get, vfio_pin_pages_remote, bio_iov_iter_get_pages, ...).
- */
-const GUP = /^(trace_|__traceiter_|perf_trace_|__page_ref_|page_ref_|folio_ref_|try_grab_(page|folio)|try_get_folio|grab_folio|follow_|__get_user_pages|get_user_pages|__gup_|gup_|pin_user_pages|internal_get_user_pages_fast|lockless_pages_from_mm|__get_user_pages_locked|is_valid_gup_args|folio_get$|get_page$)/;
-
 /** The site of a stack: its first frame that `skip` does not name (perf kmem's rule for allocations). */
 export function siteOfStack(frames: readonly string[], skip: RegExp = ALLOCATOR): string {
   for (const f of frames) {
@@ -30,14 +23,22 @@ export function siteOfStack(frames: readonly string[], skip: RegExp = ALLOCATOR)
   return frames.length === 0 ? 'an unknown site (no stack recorded)' : frameFunction(frames[frames.length - 1] as string);
 }
 
+/** The tracing machinery's own frames, at the top of every stack the stacktrace option records. */
+const TRACING = /^(trace_event_raw_event_|perf_trace_|__traceiter_|__page_ref_|__trace_|trace_buffer_|ftrace_|stack_trace_save|__ftrace_trace_stack|trace_event_buffer_commit|kernel_stack)/;
+
+/**
+ * What a pin goes through below its caller: the tracing machinery, the refcount helpers and
+ * GUP itself. A pin's site is its first frame outside them, the driver or subsystem that asked
+ * for the pages (io_pin_pages, ib_umem_get, vfio_pin_pages_remote, bio_iov_iter_get_pages, ...).
+ */
+const GUP = new RegExp(`${TRACING.source}|^(page_ref_|folio_ref_|try_grab_(page|folio)|try_get_folio|grab_folio|follow_|__get_user_pages|get_user_pages|__gup_|gup_|pin_user_pages|internal_get_user_pages_fast|lockless_pages_from_mm|is_valid_gup_args|folio_get$|get_page$)`);
+
 /** The site of a pin: the first frame outside GUP (see GUP). */
 export function pinSiteOfStack(frames: readonly string[]): string {
   return siteOfStack(frames, GUP);
 }
 
 /** Frames below the tracing machinery: what a developer wants to read as "who". */
-const TRACING = /^(trace_event_raw_event_|perf_trace_|__traceiter_|__page_ref_|__trace_|trace_buffer_|ftrace_|stack_trace_save|__ftrace_trace_stack|trace_event_buffer_commit|kernel_stack)/;
-
 export function meaningfulFrames(frames: readonly string[], max = 3): string[] {
   return frames.map(frameFunction).filter((f) => f !== '' && !TRACING.test(f)).slice(0, max);
 }

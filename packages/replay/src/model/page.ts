@@ -155,12 +155,12 @@ export class PageState {
   get ref(): number { return this.d[this.db + D.ref] as number; }
   set ref(v: number) { this.d[this.db + D.ref] = v; }
   get refKnown(): boolean { return this.b[this.bb + B.refKnown] !== 0; }
+  set refKnown(v: boolean) { this.b[this.bb + B.refKnown] = v ? 1 : 0; }
   /**
    * Since when the page has held at least its current refcount, with no mapping gone since
    * (trackHeld in model.ts): how old the references it holds now are. NaN while unknown.
    */
   get heldSince(): number { return this.b[this.bb + B.heldDepth] === 0 ? NaN : this.d[this.db + D.heldSince] as number; }
-  set refKnown(v: boolean) { this.b[this.bb + B.refKnown] = v ? 1 : 0; }
   get mapcount(): number { return this.d[this.db + D.mapcount] as number; }
   set mapcount(v: number) { this.d[this.db + D.mapcount] = v; }
   get maxMapcount(): number { return this.d[this.db + D.maxMapcount] as number; }
@@ -171,6 +171,7 @@ export class PageState {
   set frozenExpected(v: number) { this.i[this.ib + I.frozenExpected] = v; }
   /** Frozen head of a THP being split: its tails were unfrozen, the head is re-referenced by a plain get. */
   get splitting(): boolean { return this.b[this.bb + B.splitting] !== 0; }
+  set splitting(v: boolean) { this.b[this.bb + B.splitting] = v ? 1 : 0; }
   /**
    * LET_GO.UNFROZEN_IN_CACHE: unfrozen after a successful freeze while in the page cache (a
    * migration moving it, or a THP split keeping it). The others say that the page's users let
@@ -179,7 +180,6 @@ export class PageState {
    * deleted from the page cache. Nothing can find such a page any more: its last puts free it.
    */
   get letGo(): number { return this.b[this.bb + B.letGo] as number; }
-  set splitting(v: boolean) { this.b[this.bb + B.splitting] = v ? 1 : 0; }
   /** FLAG_* bits of the page's last page_ref event and MAPPING.* of its last mapping= value. */
   get lastFlagBits(): number { return this.b[this.bb + B.lastFlagBits] as number; }
   set lastFlagBits(v: number) { this.b[this.bb + B.lastFlagBits] = v; }
